@@ -1,0 +1,314 @@
+package io.holdfast.embedded;
+
+import io.holdfast.embedded.internal.ChildProcess;
+import io.holdfast.embedded.internal.KafkaBrokerMain;
+import io.holdfast.embedded.internal.LoopbackPorts;
+import io.holdfast.embedded.internal.Readiness;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Kafka broker (KRaft, combined broker and controller, one node) in a child JVM built
+ * from the Maven artifacts, listening on 127.0.0.1 only. The data directory survives {@link #stop}
+ * and {@link #kill}, so {@link #start} after either is a restart of the same cluster on the same ports.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    /**
+     * Settings of the embedded broker.
+     *
+     * @param dataDir where the KRaft log, the config and the broker's log file live
+     * @param brokerPort client listener port; 0 picks a free one
+     * @param controllerPort controller listener port; 0 picks a free one
+     * @param jvmArgs options of the broker's JVM
+     * @param brokerOverrides broker properties applied over the defaults of {@link #brokerProperties}
+     * @param startTimeout how long to wait for the broker to answer requests
+     */
+    public record Options(Path dataDir, int brokerPort, int controllerPort, List<String> jvmArgs,
+                          Map<String, String> brokerOverrides, Duration startTimeout) {
+
+        /** Small heap, client-grade JIT: starts in a few seconds, ample for tests and the dev stack. */
+        public static final List<String> DEFAULT_JVM_ARGS =
+                List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+        public static Options in(Path dataDir) {
+            return new Options(dataDir, 0, 0, DEFAULT_JVM_ARGS, Map.of(), Duration.ofSeconds(90));
+        }
+
+        public Options withJvmArgs(List<String> args) {
+            return new Options(dataDir, brokerPort, controllerPort, List.copyOf(args), brokerOverrides, startTimeout);
+        }
+
+        public Options withBrokerOverrides(Map<String, String> overrides) {
+            return new Options(dataDir, brokerPort, controllerPort, jvmArgs, Map.copyOf(overrides), startTimeout);
+        }
+
+        public Options withPorts(int broker, int controller) {
+            return new Options(dataDir, broker, controller, jvmArgs, brokerOverrides, startTimeout);
+        }
+    }
+
+    private final Options options;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final String clusterId;
+    private volatile ChildProcess process;
+
+    private EmbeddedKafka(Options options, int brokerPort, int controllerPort, String clusterId) {
+        this.options = options;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.clusterId = clusterId;
+    }
+
+    /** Starts a broker and waits until it answers a metadata request. */
+    public static EmbeddedKafka start(Options options) {
+        try {
+            Files.createDirectories(options.dataDir());
+            Path clusterIdFile = options.dataDir().resolve("cluster.id");
+            if (!Files.exists(clusterIdFile)) {
+                Files.writeString(clusterIdFile, Uuid.randomUuid().toString(), StandardCharsets.UTF_8);
+            }
+            String clusterId = Files.readString(clusterIdFile, StandardCharsets.UTF_8).trim();
+            int broker = options.brokerPort() > 0 ? options.brokerPort() : LoopbackPorts.freePort();
+            int controller = options.controllerPort() > 0 ? options.controllerPort() : LoopbackPorts.freePort();
+            EmbeddedKafka kafka = new EmbeddedKafka(options, broker, controller, clusterId);
+            kafka.start();
+            return kafka;
+        } catch (IOException e) {
+            throw new EmbeddedStartException("Kafka: cannot prepare " + options.dataDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** (Re)starts the broker process on the same ports and data; a no-op while it runs. */
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        long began = System.nanoTime();
+        Path config = writeConfig();
+        Path logFile = options.dataDir().resolve("broker.log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options.jvmArgs());
+        command.add("-Dlogback.configurationFile=holdfast-embedded-child-logback.xml");
+        command.add("-Dholdfast.child=kafka-broker");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(KafkaBrokerMain.class.getName());
+        command.add(config.toString());
+        command.add(clusterId);
+        ChildProcess child = ChildProcess.start("kafka-broker", command, options.dataDir(), logFile);
+        process = child;
+        try {
+            Readiness.await(child, options.startTimeout(), this::answersMetadata);
+        } catch (RuntimeException e) {
+            child.kill();
+            throw e;
+        }
+        log.info("Kafka broker ready at {} in {} ms (pid {})", bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), child.pid());
+    }
+
+    private boolean answersMetadata() {
+        if (!LoopbackPorts.isListening(brokerPort)) {
+            return false;
+        }
+        try (Admin admin = admin(Duration.ofSeconds(3))) {
+            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The properties the broker runs with: single node, loopback only, replication factor 1. */
+    public Map<String, String> brokerProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@" + LoopbackPorts.LOOPBACK + ":" + controllerPort);
+        p.put("listeners", "PLAINTEXT://" + LoopbackPorts.LOOPBACK + ":" + brokerPort
+                + ",CONTROLLER://" + LoopbackPorts.LOOPBACK + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + LoopbackPorts.LOOPBACK + ":" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", options.dataDir().resolve("kraft").toAbsolutePath().toString());
+        p.put("num.partitions", "1");
+        // Topics are created explicitly (holdfast's topic catalog); a typo must not create a topic.
+        p.put("auto.create.topics.enable", "false");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "10");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "10");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        p.putAll(options.brokerOverrides());
+        return p;
+    }
+
+    private Path writeConfig() {
+        Path config = options.dataDir().resolve("server.properties");
+        String text = brokerProperties().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n", "# written by holdfast EmbeddedKafka\n", "\n"));
+        try {
+            Files.writeString(config, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return config;
+    }
+
+    public String bootstrapServers() {
+        return LoopbackPorts.LOOPBACK + ":" + brokerPort;
+    }
+
+    public int brokerPort() {
+        return brokerPort;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    public Path dataDir() {
+        return options.dataDir();
+    }
+
+    public boolean isRunning() {
+        ChildProcess p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** PID of the broker JVM, or -1 when stopped. */
+    public long pid() {
+        ChildProcess p = process;
+        return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
+    /** Client properties for this broker (bootstrap servers only; the broker is plaintext). */
+    public Map<String, Object> clientProperties() {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    }
+
+    public Admin admin() {
+        return admin(Duration.ofSeconds(30));
+    }
+
+    private Admin admin(Duration apiTimeout) {
+        int timeout = (int) apiTimeout.toMillis();
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 30_000),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout,
+                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100));
+    }
+
+    /**
+     * Creates topics (if missing) and waits until every partition has a leader: producing to a
+     * partition whose leader is not yet known is where the producer can lose records after a
+     * topic is created (KAFKA-15591 family).
+     */
+    public void createTopics(Collection<NewTopic> topics) {
+        try (Admin admin = admin()) {
+            for (NewTopic topic : topics) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause(), e);
+                    }
+                }
+            }
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).collect(Collectors.toSet()), Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("topic creation timed out", e);
+        }
+    }
+
+    public void createTopic(String name, int partitions) {
+        createTopics(List.of(new NewTopic(name, partitions, (short) 1)));
+    }
+
+    private static void awaitLeaders(Admin admin, Set<String> names, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                boolean allLed = described.values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (allLed) {
+                    return;
+                }
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // metadata not propagated yet; retry until the deadline
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no leader for every partition of " + names + " within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Graceful stop (SIGTERM; the broker flushes and closes its logs). The data survives. */
+    public synchronized void stop() {
+        ChildProcess p = process;
+        if (p != null) {
+            p.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    /** SIGKILL, as a crash. The data survives; {@link #start} recovers it. */
+    public synchronized void kill() {
+        ChildProcess p = process;
+        if (p != null) {
+            p.kill();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafka[" + bootstrapServers() + ", " + options.dataDir() + "]";
+    }
+}
