@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +39,8 @@ class ContractRulesTest {
         for (Class<?> type : Contracts.ALL) {
             Schema generated = SpecificData.get().getSchema(type);
             Schema source = sources.contract(type.getName());
-            assertEquals(org.apache.avro.SchemaNormalization.parsingFingerprint64(source),
-                    org.apache.avro.SchemaNormalization.parsingFingerprint64(generated),
+            assertEquals(SchemaNormalization.parsingFingerprint64(source),
+                    SchemaNormalization.parsingFingerprint64(generated),
                     type.getName() + " was generated from another schema; rebuild");
         }
     }

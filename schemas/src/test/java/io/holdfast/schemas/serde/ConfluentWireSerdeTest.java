@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.holdfast.schemas.Alert;
 import io.holdfast.schemas.Contracts;
 import io.holdfast.schemas.ControlAction;
 import io.holdfast.schemas.ControlCommand;
@@ -22,9 +23,13 @@ import io.holdfast.schemas.testing.InTestSchemaRegistry;
 import io.holdfast.schemas.testing.Normalized;
 import io.holdfast.schemas.testing.RandomRecords;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +40,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.constraints.Size;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -117,10 +123,9 @@ class ConfluentWireSerdeTest {
         byte[] bytes = HoldfastSerdes.value(VolumeMetric.class, config(registry)).serializer().serialize(TOPIC, metric);
 
         assertArrayEquals(new byte[] {0, 0x01, 0x02, 0x03, 0x04}, Arrays.copyOf(bytes, 5));
-        assertArrayEquals(Encodings.body(VolumeMetric.getClassSchema(), metric,
-                        org.apache.avro.specific.SpecificData.getForClass(VolumeMetric.class)),
+        assertArrayEquals(Encodings.body(VolumeMetric.getClassSchema(), metric, SpecificData.getForClass(VolumeMetric.class)),
                 Encodings.withoutHeader(bytes, 5));
-        assertEquals(registry.subjectsSeen(), java.util.List.of(TOPIC + "-value"));
+        assertEquals(List.of(TOPIC + "-value"), registry.subjectsSeen());
     }
 
     @Test
@@ -143,7 +148,7 @@ class ConfluentWireSerdeTest {
         Serde<Scope> keySerde = HoldfastSerdes.key(Scope.class, config(registry));
         byte[] bytes = keySerde.serializer().serialize("control", scope);
         assertEquals(scope, keySerde.deserializer().deserialize("control", bytes));
-        assertEquals(java.util.List.of("control-key"), registry.subjectsSeen());
+        assertEquals(List.of("control-key"), registry.subjectsSeen());
     }
 
     @Test
@@ -158,7 +163,7 @@ class ConfluentWireSerdeTest {
 
         int id = registry.register(TOPIC + "-value", VolumeMetric.getClassSchema().toString());
         byte[] bytes = HoldfastSerdes.value(VolumeMetric.class, config).serializer().serialize(TOPIC, metric);
-        assertEquals(id, java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt());
+        assertEquals(id, schemaIdOf(bytes));
         assertEquals(0, registry.hits(REGISTER));
         assertEquals(2, registry.hits(LOOKUP));
     }
@@ -166,9 +171,11 @@ class ConfluentWireSerdeTest {
     @Test
     void useLatestVersionTagsRecordsWithTheLatestIdOfTheSameLayout() throws IOException {
         // Registered by someone else from the shipped .avsc: the same layout, not the same JSON as the class's.
-        String shipped = new String(getClass().getClassLoader()
-                .getResourceAsStream("holdfast/avro-history/io.holdfast.schemas.VolumeMetric/1.avsc").readAllBytes(),
-                java.nio.charset.StandardCharsets.UTF_8);
+        String shipped;
+        try (InputStream in = getClass().getClassLoader()
+                .getResourceAsStream("holdfast/avro-history/io.holdfast.schemas.VolumeMetric/1.avsc")) {
+            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
         int latestId = registry.register(TOPIC + "-value", shipped);
         Map<String, Object> config = config(registry);
         config.put(HoldfastSerdeConfig.USE_LATEST_VERSION, true);
@@ -179,14 +186,14 @@ class ConfluentWireSerdeTest {
         byte[] bytes = serde.serializer().serialize(TOPIC, metric);
         serde.serializer().serialize(TOPIC, metric);
 
-        assertEquals(latestId, java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt());
+        assertEquals(latestId, schemaIdOf(bytes));
         assertEquals(metric, serde.deserializer().deserialize(TOPIC, bytes));
         assertEquals(1, registry.hits(LATEST), "resolved once per topic");
     }
 
     @Test
     void useLatestVersionRefusesALatestVersionOfAnotherLayout() {
-        registry.register(TOPIC + "-value", io.holdfast.schemas.Alert.getClassSchema().toString());
+        registry.register(TOPIC + "-value", Alert.getClassSchema().toString());
         Map<String, Object> config = config(registry);
         config.put(HoldfastSerdeConfig.USE_LATEST_VERSION, true);
         SerializationException failure = assertThrows(SerializationException.class, () -> HoldfastSerdes
@@ -216,7 +223,7 @@ class ConfluentWireSerdeTest {
     void randomBodiesUnderAKnownIdNeverEscapeAsAnotherException(@ForAll @Size(max = 200) byte[] body) {
         Serde<SpecificRecord> serde = sharedSerde(VolumeMetric.class);
         byte[] valid = serde.serializer().serialize(TOPIC, SingleObjectSerdeTest.sampleMetric());
-        int id = java.nio.ByteBuffer.wrap(valid, 1, 4).getInt();
+        int id = schemaIdOf(valid);
         try {
             serde.deserializer().deserialize(TOPIC, Encodings.confluent(id, body));
         } catch (SerializationException expected) {
@@ -258,6 +265,10 @@ class ConfluentWireSerdeTest {
         String message = failure.getMessage();
         assertTrue(message.contains("'" + TOPIC + "'") && message.contains("io.holdfast.schemas.VolumeMetric")
                 && message.contains(expectedFragment), message);
+    }
+
+    private static int schemaIdOf(byte[] confluentRecord) {
+        return ByteBuffer.wrap(confluentRecord, 1, 4).getInt();
     }
 
     private static Map<String, Object> config(InTestSchemaRegistry registry) {

@@ -18,6 +18,7 @@ import io.holdfast.schemas.serde.internal.RestSchemaRegistryClient;
 import io.holdfast.schemas.serde.internal.RetryPolicy;
 import io.holdfast.schemas.testing.InTestSchemaRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -293,7 +294,7 @@ class SchemaRegistryClientTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         }
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +79,7 @@ public final class AvscSources {
 
     private static List<Path> avscFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> result = new ArrayList<>(files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList());
-            return result;
+            return files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
