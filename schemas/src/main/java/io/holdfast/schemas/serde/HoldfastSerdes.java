@@ -1,5 +1,6 @@
 package io.holdfast.schemas.serde;
 
+import io.holdfast.schemas.serde.internal.AvroClassTrust;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -22,6 +23,15 @@ public final class HoldfastSerdes {
     /** A configured serde for record keys of {@code type} (subject {@code <topic>-key} in the registry). */
     public static <T extends SpecificRecord> HoldfastSerde<T> key(Class<T> type, Map<String, ?> config) {
         return configured(type, config, true);
+    }
+
+    /**
+     * Lets Avro's own readers (e.g. {@code VolumeMetric.getDecoder()}) instantiate the generated classes
+     * reachable from {@code type}: Avro 1.12 loads only classes it trusts. The serdes of this package do
+     * this themselves; call it only when decoding holdfast records with Avro directly.
+     */
+    public static void trustGeneratedClasses(Class<? extends SpecificRecord> type) {
+        AvroClassTrust.trustReachableFrom(type);
     }
 
     /** The format {@code config} selects. */

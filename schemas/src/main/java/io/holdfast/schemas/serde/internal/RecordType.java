@@ -24,6 +24,7 @@ public final class RecordType<T extends SpecificRecord> {
 
     private RecordType(Class<T> type) {
         this.type = Objects.requireNonNull(type, "type");
+        AvroClassTrust.trustReachableFrom(type);
         this.model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
         this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);

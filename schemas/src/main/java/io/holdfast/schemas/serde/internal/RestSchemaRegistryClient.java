@@ -25,6 +25,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public RestSchemaRegistryClient(SchemaRegistryConfig config, RetryPolicy retryPolicy) {
         this.baseUrls = List.copyOf(config.urls());
         if (baseUrls.isEmpty()) {
-            throw new org.apache.kafka.common.config.ConfigException(
+            throw new ConfigException(
                     SchemaRegistryConfig.SCHEMA_REGISTRY_URL + " must name at least one registry URL");
         }
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");

@@ -18,7 +18,7 @@ final class SerdeFailures {
     }
 
     static SerializationException encoding(String topic, RecordType<?> type, Throwable cause) {
-        return new SerializationException("Cannot serialize a " + type.name() + " for topic '" + topic + "': "
+        return new SerializationException("Cannot serialize " + type.name() + " for topic '" + topic + "': "
                 + describe(cause), cause);
     }
 
