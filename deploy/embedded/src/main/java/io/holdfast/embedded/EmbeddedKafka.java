@@ -3,6 +3,7 @@ package io.holdfast.embedded;
 import io.holdfast.embedded.internal.ChildProcess;
 import io.holdfast.embedded.internal.KafkaBrokerMain;
 import io.holdfast.embedded.internal.LoopbackPorts;
+import io.holdfast.embedded.internal.PortMemory;
 import io.holdfast.embedded.internal.Readiness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,8 +94,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Files.writeString(clusterIdFile, Uuid.randomUuid().toString(), StandardCharsets.UTF_8);
             }
             String clusterId = Files.readString(clusterIdFile, StandardCharsets.UTF_8).trim();
-            int broker = options.brokerPort() > 0 ? options.brokerPort() : LoopbackPorts.freePort();
-            int controller = options.controllerPort() > 0 ? options.controllerPort() : LoopbackPorts.freePort();
+            int broker = PortMemory.choose(options.dataDir(), "broker", options.brokerPort());
+            int controller = PortMemory.choose(options.dataDir(), "controller", options.controllerPort());
             EmbeddedKafka kafka = new EmbeddedKafka(options, broker, controller, clusterId);
             kafka.start();
             return kafka;

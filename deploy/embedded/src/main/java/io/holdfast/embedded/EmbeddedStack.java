@@ -56,6 +56,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Starts all three; if any fails, stops the others and throws with every failure's reason. */
     public static EmbeddedStack start(Options options) {
+        return start(options, component -> { });
+    }
+
+    /** As {@link #start(Options)}, telling {@code ready} about each component as soon as it is up. */
+    public static EmbeddedStack start(Options options, java.util.function.Consumer<Object> ready) {
         Path root = options.rootDir().toAbsolutePath();
         ExecutorService starters = Executors.newFixedThreadPool(3, r -> new Thread(r, "holdfast-stack-start"));
         List<String> failures = new ArrayList<>();
@@ -64,11 +69,14 @@ public final class EmbeddedStack implements AutoCloseable {
         EmbeddedS3 s;
         try {
             CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(
-                    EmbeddedKafka.Options.in(root.resolve("kafka")).withPorts(options.kafkaPort(), 0)), starters);
+                    EmbeddedKafka.Options.in(root.resolve("kafka")).withPorts(options.kafkaPort(), 0)), starters)
+                    .whenComplete((c, e) -> notify(ready, c));
             CompletableFuture<EmbeddedMariaDb> mariaDb = CompletableFuture.supplyAsync(() -> EmbeddedMariaDb.start(
-                    EmbeddedMariaDb.Options.in(root.resolve("mariadb")).withPort(options.mariaDbPort())), starters);
+                    EmbeddedMariaDb.Options.in(root.resolve("mariadb")).withPort(options.mariaDbPort())), starters)
+                    .whenComplete((c, e) -> notify(ready, c));
             CompletableFuture<EmbeddedS3> s3 = CompletableFuture.supplyAsync(() -> EmbeddedS3.start(
-                    EmbeddedS3.Options.in(root.resolve("s3"), options.bucket()).withHttpPort(options.s3Port())), starters);
+                    EmbeddedS3.Options.in(root.resolve("s3"), options.bucket()).withHttpPort(options.s3Port())), starters)
+                    .whenComplete((c, e) -> notify(ready, c));
             k = join("Kafka", kafka, failures);
             m = join("MariaDB", mariaDb, failures);
             s = join("S3", s3, failures);
@@ -82,6 +90,12 @@ public final class EmbeddedStack implements AutoCloseable {
             throw new EmbeddedStartException(String.join("; ", failures));
         }
         return new EmbeddedStack(options, k, m, s);
+    }
+
+    private static void notify(java.util.function.Consumer<Object> ready, Object component) {
+        if (component != null) {
+            ready.accept(component);
+        }
     }
 
     private static <T> T join(String name, CompletableFuture<T> future, List<String> failures) {

@@ -35,6 +35,11 @@ public final class LoopbackPorts {
         throw new IllegalStateException("no unused free port on " + LOOPBACK + " after 50 attempts");
     }
 
+    /** Marks a port as taken by this JVM (a port chosen elsewhere, e.g. remembered from a previous run). */
+    public static synchronized void reserve(int port) {
+        handedOut.add(port);
+    }
+
     /** True when something accepts connections on the port (used by readiness waits). */
     public static boolean isListening(int port) {
         try (java.net.Socket socket = new java.net.Socket()) {
