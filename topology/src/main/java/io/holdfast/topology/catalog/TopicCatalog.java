@@ -1,0 +1,139 @@
+package io.holdfast.topology.catalog;
+
+import io.holdfast.schemas.Alert;
+import io.holdfast.schemas.AuditEvent;
+import io.holdfast.schemas.CommandResult;
+import io.holdfast.schemas.ControlCommand;
+import io.holdfast.schemas.FleetCommand;
+import io.holdfast.schemas.ReconcileCommand;
+import io.holdfast.schemas.SnapshotObject;
+import io.holdfast.schemas.TabletRecord;
+import io.holdfast.schemas.VolumeHealth;
+import io.holdfast.schemas.VolumeMetric;
+import io.holdfast.schemas.WorkflowProgress;
+import io.holdfast.schemas.serde.HoldfastSerdes;
+import io.holdfast.topology.config.HoldfastConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic of DESIGN section 3, with its name (under the configured prefix), serdes and creation
+ * settings. The one place a topic name is spelled: apps, connectors and {@code topics ensure} all
+ * take their topics from here.
+ */
+public final class TopicCatalog {
+
+    /** Apps and connectors that own a dead-letter topic {@code dlq.<app>}. */
+    public static final List<String> DEAD_LETTER_OWNERS = List.of("reconciler", "health", "connectors");
+
+    private static final Duration EVENT_RETENTION = Duration.ofDays(7);
+    private static final Duration METRIC_RETENTION = Duration.ofDays(1);
+    private static final Duration AUDIT_RETENTION = Duration.ofDays(30);
+
+    private final String prefix;
+    private final int partitions;
+    private final short replicationFactor;
+    private final Map<String, Object> serdeConfig;
+    private final CdcTopics cdc;
+
+    public final Topic<String, String> cdcRevisions;
+    public final Topic<String, String> cdcEntityHeads;
+    public final Topic<String, SnapshotObject> snapshots;
+    public final Topic<String, TabletRecord> tablets;
+    public final Topic<String, VolumeMetric> volumeMetrics;
+    public final Topic<String, VolumeHealth> volumeHealth;
+    public final Topic<String, WorkflowProgress> workflow;
+    public final Topic<String, ReconcileCommand> reconcileCommands;
+    public final Topic<String, FleetCommand> fleetCommands;
+    public final Topic<String, CommandResult> commandResults;
+    public final Topic<String, ControlCommand> control;
+    public final Topic<String, AuditEvent> audit;
+    public final Topic<String, Alert> alerts;
+
+    /** Where the change-data topics are: Debezium names them {@code <topic.prefix>.<database>.<table>}. */
+    public record CdcTopics(String debeziumTopicPrefix, String database, String revisionsTable, String headsTable) {
+        public static final CdcTopics DEFAULT = new CdcTopics("cdc.holdfast", "holdfast", "revisions", "entity_heads");
+    }
+
+    public TopicCatalog(HoldfastConfig config) {
+        this(config.topicPrefix(), config.getInt(HoldfastConfig.TOPIC_PARTITIONS),
+                config.getShort(HoldfastConfig.TOPIC_REPLICATION_FACTOR), config.kafkaProperties(), CdcTopics.DEFAULT);
+    }
+
+    public TopicCatalog(String prefix, int partitions, short replicationFactor, Map<String, Object> serdeConfig, CdcTopics cdc) {
+        this.prefix = prefix;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+        this.serdeConfig = Map.copyOf(serdeConfig);
+        this.cdc = cdc;
+        TopicSettings events = TopicSettings.retained(partitions, replicationFactor, EVENT_RETENTION);
+        TopicSettings latestPerKey = TopicSettings.compacted(partitions, replicationFactor);
+
+        cdcRevisions = json(cdcName(cdc.revisionsTable()), events);
+        cdcEntityHeads = json(cdcName(cdc.headsTable()), events);
+        snapshots = avro("s3.snapshots", SnapshotObject.class, events);
+        tablets = avro("fleet.tablets", TabletRecord.class, latestPerKey);
+        volumeMetrics = avro("fleet.volume-metrics", VolumeMetric.class,
+                TopicSettings.retained(partitions, replicationFactor, METRIC_RETENTION));
+        volumeHealth = avro("state.volume-health", VolumeHealth.class, latestPerKey);
+        workflow = avro("state.workflow", WorkflowProgress.class, latestPerKey);
+        reconcileCommands = avro("commands.reconcile", ReconcileCommand.class, events);
+        fleetCommands = avro("commands.fleet", FleetCommand.class, events);
+        commandResults = avro("commands.results", CommandResult.class, events);
+        // One partition: operator commands are few, and every instance reads all of them in order.
+        control = avro("control", ControlCommand.class, TopicSettings.compacted(1, replicationFactor));
+        audit = avro("audit", AuditEvent.class, TopicSettings.retained(partitions, replicationFactor, AUDIT_RETENTION));
+        alerts = avro("alerts", Alert.class, TopicSettings.retained(partitions, replicationFactor, AUDIT_RETENTION));
+    }
+
+    /** {@code dlq.<owner>}: records that could not be read or processed, with the reason in headers. */
+    public Topic<byte[], byte[]> deadLetter(String owner) {
+        return new Topic<>(prefix + "dlq." + owner, Serdes.ByteArray(), Serdes.ByteArray(),
+                TopicSettings.retained(partitions, replicationFactor, AUDIT_RETENTION));
+    }
+
+    /** Every topic `topics ensure` creates. */
+    public List<Topic<?, ?>> all() {
+        List<Topic<?, ?>> all = new ArrayList<>(List.of(cdcRevisions, cdcEntityHeads, snapshots, tablets, volumeMetrics,
+                volumeHealth, workflow, reconcileCommands, fleetCommands, commandResults, control, audit, alerts));
+        for (String owner : DEAD_LETTER_OWNERS) {
+            all.add(deadLetter(owner));
+        }
+        return all;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public CdcTopics cdc() {
+        return cdc;
+    }
+
+    /** The topic prefix an embedded Debezium engine must use so that its topics are the catalog's. */
+    public String debeziumTopicPrefix() {
+        return prefix + cdc.debeziumTopicPrefix();
+    }
+
+    /** A value serde for {@code type}, configured like every other holdfast serde. */
+    public <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type) {
+        return HoldfastSerdes.value(type, serdeConfig);
+    }
+
+    private String cdcName(String table) {
+        return prefix + cdc.debeziumTopicPrefix() + "." + cdc.database() + "." + table;
+    }
+
+    private Topic<String, String> json(String name, TopicSettings settings) {
+        return new Topic<>(name, Serdes.String(), Serdes.String(), settings);
+    }
+
+    private <T extends SpecificRecord> Topic<String, T> avro(String name, Class<T> type, TopicSettings settings) {
+        return new Topic<>(prefix + name, Serdes.String(), valueSerde(type), settings);
+    }
+}

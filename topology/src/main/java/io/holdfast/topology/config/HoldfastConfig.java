@@ -1,0 +1,139 @@
+package io.holdfast.topology.config;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * holdfast's typed settings, in Kafka's {@link AbstractConfig} style: every {@code holdfast.*} key
+ * is declared with its type, default, validator and documentation; every other key is a Kafka
+ * client or Streams setting passed through to Kafka, which validates it in turn.
+ *
+ * <p>Apps extend the definition with their own keys ({@link #baseDefinition()} plus their
+ * {@code define} calls). A bad value fails at load time with Kafka's one-line message
+ * ({@code Invalid value X for configuration K: what is allowed}); an unknown {@code holdfast.*} key
+ * is refused, since it is most likely a typo that would otherwise be ignored silently.
+ */
+public class HoldfastConfig extends AbstractConfig {
+
+    public static final String PREFIX = "holdfast.";
+
+    public static final String TOPIC_PREFIX = "holdfast.topic.prefix";
+    public static final String TOPIC_PARTITIONS = "holdfast.topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "holdfast.topic.replication.factor";
+    public static final String HTTP_BIND_ADDRESS = "holdfast.http.bind.address";
+    public static final String HTTP_PORT = "holdfast.http.port";
+    public static final String HTTP_ADVERTISED_HOST = "holdfast.http.advertised.host";
+    public static final String SHUTDOWN_TIMEOUT_MS = "holdfast.shutdown.timeout.ms";
+    public static final String THREAD_REPLACEMENTS_MAX = "holdfast.thread.replacements.max";
+    public static final String THREAD_REPLACEMENTS_WINDOW_MS = "holdfast.thread.replacements.window.ms";
+
+    private static final ConfigDef BASE = baseDefinition();
+
+    private final ConfigDef definition;
+
+    public HoldfastConfig(Map<?, ?> props) {
+        this(BASE, props);
+    }
+
+    protected HoldfastConfig(ConfigDef definition, Map<?, ?> props) {
+        super(definition, props, false);
+        this.definition = definition;
+        for (Object key : props.keySet()) {
+            String name = String.valueOf(key);
+            if (name.startsWith(PREFIX) && !definition.names().contains(name)) {
+                throw new ConfigException("Unknown configuration " + name + " (holdfast keys are listed by `holdfast config --list`)");
+            }
+        }
+    }
+
+    /** Loads defaults < {@code file} < {@code HOLDFAST_*} environment < {@code overrides}. */
+    public static HoldfastConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        return new HoldfastConfig(ConfigSources.merge(file, env, overrides, BASE));
+    }
+
+    /** The keys every holdfast process understands. */
+    public static ConfigDef baseDefinition() {
+        return new ConfigDef()
+                .define(TOPIC_PREFIX, Type.STRING, "", Importance.HIGH,
+                        "Prefix put before every holdfast topic name (e.g. 'prod.' gives 'prod.commands.fleet'), "
+                                + "so that several installations can share one cluster.")
+                .define(TOPIC_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
+                        "Partitions of every keyed holdfast topic when `topics ensure` creates it. Inputs that are "
+                                + "joined must be co-partitioned, so one number applies to all of them.")
+                .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, replicationFactor(), Importance.MEDIUM,
+                        "Replication factor of holdfast topics when `topics ensure` creates them; -1 uses the "
+                                + "broker's default.replication.factor.")
+                .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Address the HTTP server (/live, /ready, /metrics, /topology, queries) binds to. Loopback by "
+                                + "default; use 0.0.0.0 in a container.")
+                .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
+                        "Port of the HTTP server; 0 picks a free one.")
+                .define(HTTP_ADVERTISED_HOST, Type.STRING, "", Importance.LOW,
+                        "Host name other instances use to reach this one's HTTP server for routed state queries "
+                                + "(application.server); empty means the bind address.")
+                .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.MEDIUM,
+                        "How long a graceful shutdown may take (commit, flush, leave the group) before it is cut short.")
+                .define(THREAD_REPLACEMENTS_MAX, Type.INT, 5, Range.atLeast(0), Importance.LOW,
+                        "A stream thread that dies of a transient error is replaced at most this many times within "
+                                + THREAD_REPLACEMENTS_WINDOW_MS + "; one more and the client shuts down.")
+                .define(THREAD_REPLACEMENTS_WINDOW_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
+                        "Window over which " + THREAD_REPLACEMENTS_MAX + " is counted.");
+    }
+
+    private static ConfigDef.Validator replicationFactor() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                short v = (Short) value;
+                if (v != -1 && v < 1) {
+                    throw new ConfigException(name, value, "must be -1 (broker default) or at least 1");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "-1 or [1,...]";
+            }
+        };
+    }
+
+    public ConfigDef definition() {
+        return definition;
+    }
+
+    /** Every setting that is not a holdfast key: Kafka client and Streams properties, serde settings. */
+    public Map<String, Object> kafkaProperties() {
+        Map<String, Object> kafka = new HashMap<>();
+        for (Map.Entry<String, Object> e : originals().entrySet()) {
+            if (!e.getKey().startsWith(PREFIX)) {
+                kafka.put(e.getKey(), e.getValue());
+            }
+        }
+        return kafka;
+    }
+
+    public String topicPrefix() {
+        return getString(TOPIC_PREFIX);
+    }
+
+    /** Effective settings (holdfast keys with defaults, plus what was given), sorted, secrets masked. */
+    public String maskedDump() {
+        Map<String, Object> all = new TreeMap<>(originals());
+        all.putAll(values());
+        return SecretMasking.dump(all, definition);
+    }
+
+    @Override
+    public String toString() {
+        return "HoldfastConfig{" + maskedDump().replace(System.lineSeparator(), ", ") + "}";
+    }
+}

@@ -1,0 +1,69 @@
+package io.holdfast.topology.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** Producing and reading back in tests, with every send acknowledged and reads read_committed. */
+public final class KafkaTestClients {
+
+    private KafkaTestClients() {}
+
+    /** Sends each record and waits for its acknowledgement: a lost record fails the test, never passes it. */
+    public static <K, V> void produce(String bootstrap, List<ProducerRecord<K, V>> records,
+                                      Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        try (KafkaProducer<K, V> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), keySerializer, valueSerializer)) {
+            for (ProducerRecord<K, V> record : records) {
+                producer.send(record).get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("send not acknowledged: " + e, e);
+        }
+    }
+
+    /**
+     * Reads {@code topic} from the beginning with {@code read_committed} until {@code expected}
+     * records arrived or {@code timeout} passed, and returns what arrived.
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> readCommitted(String bootstrap, String topic, int expected,
+                                                                 Duration timeout, Deserializer<K> keyDeserializer,
+                                                                 Deserializer<V> valueDeserializer) {
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), keyDeserializer, valueDeserializer)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
