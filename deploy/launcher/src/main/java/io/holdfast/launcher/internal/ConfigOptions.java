@@ -1,0 +1,39 @@
+package io.holdfast.launcher.internal;
+
+import io.holdfast.topology.config.ConfigSources;
+import io.holdfast.topology.config.HoldfastConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** {@code --config FILE} and {@code --set key=value}, shared by every command that reads settings. */
+public final class ConfigOptions {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Properties file with holdfast and Kafka client settings (see `holdfast config --list`).")
+    Path file;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A setting that overrides the file and the HOLDFAST_* environment; repeatable.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
+    }
+
+    public Map<String, String> overrides() {
+        return overrides;
+    }
+
+    /**
+     * Validated settings: {@code commandDefaults} (what the command knows, e.g. the embedded
+     * broker's address) < file < {@code HOLDFAST_*} environment < {@code --set}.
+     */
+    public HoldfastConfig load(Map<String, String> commandDefaults) {
+        Map<String, String> effective = new LinkedHashMap<>(commandDefaults);
+        effective.putAll(ConfigSources.merge(file(), System.getenv(), overrides, HoldfastConfig.baseDefinition()));
+        return new HoldfastConfig(effective);
+    }
+}
