@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import io.holdfast.embedded.EmbeddedKafka;
+import io.holdfast.embedded.junit.EmbeddedStackExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -75,6 +78,21 @@ class DistributionIT {
             dev.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             dev.destroyForcibly();
         }
+    }
+
+    @Test
+    @ExtendWith(EmbeddedStackExtension.class)
+    void topicsEnsureCreatesTheCatalogOnceAndIsANoOpTheSecondTime(EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
+        String[] args = {"topics", "ensure", "--set", "bootstrap.servers=" + kafka.bootstrapServers(),
+                "--set", "holdfast.topic.prefix=it-cli-" + System.nanoTime() + ".", "--set", "holdfast.topic.partitions=2"};
+        int catalogSize = new io.holdfast.topology.catalog.TopicCatalog(io.holdfast.topology.config.HoldfastConfig.load(
+                java.util.Optional.empty(), java.util.Map.of(), java.util.Map.of())).all().size();
+        Result first = run(dir, args);
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().contains("topics: " + catalogSize + " created, 0 already as specified, 0 differ"), first.out());
+        Result second = run(dir, args);
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.out().contains("topics: 0 created, " + catalogSize + " already as specified, 0 differ"), second.out());
     }
 
     private static Result run(Path dir, String... args) throws IOException, InterruptedException {
