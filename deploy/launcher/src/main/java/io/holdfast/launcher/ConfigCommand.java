@@ -1,5 +1,7 @@
 package io.holdfast.launcher;
 
+import io.holdfast.connectors.metrics.AgentConfig;
+import io.holdfast.connectors.metrics.CloudWatchConfig;
 import io.holdfast.launcher.internal.ConfigOptions;
 import io.holdfast.topology.config.HoldfastConfig;
 import java.util.Map;
@@ -37,7 +39,7 @@ final class ConfigCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         if (mode.list) {
-            ConfigDef def = HoldfastConfig.baseDefinition();
+            ConfigDef def = CloudWatchConfig.define(AgentConfig.define(HoldfastConfig.baseDefinition()));
             for (ConfigDef.ConfigKey key : def.configKeys().values()) {
                 out.printf("%s (%s, default: %s%s)%n    %s%n", key.name, key.type.name().toLowerCase(java.util.Locale.ROOT),
                         key.hasDefault() ? (key.defaultValue == null || "".equals(key.defaultValue) ? "empty" : key.defaultValue) : "required",
