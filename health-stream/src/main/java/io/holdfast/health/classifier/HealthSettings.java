@@ -37,7 +37,7 @@ public record HealthSettings(
     public static final HealthSettings DEFAULTS = new HealthSettings(
             100_000, 2_000, 5_000,
             8, 60, 6 * 3_600_000L,
-            8, 3, 8, 2,
+            8, 3, 6, 2,
             3_600_000L, 40,
             1.15, 1.08,
             1.1, 1.05,

@@ -95,7 +95,8 @@ public final class VolumeHealthClassifier {
      * reported as NA) still shows the volume is reporting, so it holds off a telemetry gap, but it
      * changes nothing else: no rule fires, no streak is broken or extended, no state changes.
      */
-    public void onSample(VolumeState v, PeerGroupState group, Sample x, Sink sink) {
+    /** @return false when the sample carried no evidence and only counted as presence */
+    public boolean onSample(VolumeState v, PeerGroupState group, Sample x, Sink sink) {
         long t = x.eventTimeMs;
         long period = x.periodMs;
         checkGap(v, t, sink);
@@ -109,7 +110,7 @@ public final class VolumeHealthClassifier {
             group.observe(v.volumeId, x, false);
             v.lastEventMs = t;
             v.lastPeriodMs = period;
-            return;
+            return false;
         }
         int bucket = x.loadBucket();
 
@@ -141,7 +142,7 @@ public final class VolumeHealthClassifier {
         if (throughputBaselineKnown && !Double.isNaN(load) && !Double.isNaN(x.queueDepth)) {
             double baseLoad = v.baselineThroughputSum / v.baselineThroughputWeight;
             double baseQueue = v.baselineQueueSum / v.baselineThroughputWeight;
-            collapse = load <= s.collapseThroughputRatio() * baseLoad
+            collapse = !stalledNow && load <= s.collapseThroughputRatio() * baseLoad
                     && x.queueDepth >= Math.max(s.collapseMinQueue(), 2 * baseQueue)
                     && (Double.isNaN(v.lastQueueDepth) || x.queueDepth >= v.lastQueueDepth);
         }
@@ -193,7 +194,10 @@ public final class VolumeHealthClassifier {
 
         // Fail-slow over the window, with hysteresis.
         boolean lenient = v.state == DEGRADED || v.state == STALLED || v.state == RECOVERING;
-        boolean failSlow = failSlowHolds(v, t, lenient);
+        // Without peers to compare this sample with, the window has no new evidence: the verdict holds.
+        boolean failSlow = peerKnown || v.failSlowSinceMs == Long.MIN_VALUE
+                ? failSlowHolds(v, t, lenient)
+                : failSlowHolds(v, t, true);
         if (failSlow) {
             if (v.failSlowSinceMs == Long.MIN_VALUE) {
                 v.failSlowSinceMs = t;
@@ -227,6 +231,7 @@ public final class VolumeHealthClassifier {
         v.lastEventMs = t;
         v.lastPeriodMs = period;
         v.lastQueueDepth = x.queueDepth;
+        return true;
     }
 
     private void decide(VolumeState v, long t, long period, boolean firing, boolean stallSustained, int acute,
@@ -302,7 +307,9 @@ public final class VolumeHealthClassifier {
      * blatant. Lenient thresholds apply while the volume is already degraded (hysteresis).
      */
     private boolean failSlowHolds(VolumeState v, long t, boolean lenient) {
-        if (v.wPeer <= 0 || decayed(v.wPeer, v, t) < s.windowMinSamples()) {
+        // Coverage has hysteresis too: a volume that qualified keeps qualifying down to half the samples.
+        double coverage = lenient ? s.windowMinSamples() / 2 : s.windowMinSamples();
+        if (v.wPeer <= 0 || decayed(v.wPeer, v, t) < coverage) {
             return false;
         }
         v.ratio.quantiles(0.5, 0.9, scratch);

@@ -97,6 +97,25 @@ public final class VolumeState {
         return volumeId;
     }
 
+    /** Where the volume is, from its latest sample (kept for the transitions' records). */
+    public void identify(String peerGroup, String node, String cell) {
+        this.peerGroup = peerGroup;
+        this.node = node;
+        this.cell = cell;
+    }
+
+    public String peerGroup() {
+        return peerGroup;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public String cell() {
+        return cell;
+    }
+
     public VolumeHealthState state() {
         return state;
     }

@@ -1,0 +1,202 @@
+package io.holdfast.health.internal;
+
+import io.holdfast.health.classifier.HealthSettings;
+import io.holdfast.health.classifier.PeerGroupState;
+import io.holdfast.health.classifier.Sample;
+import io.holdfast.health.classifier.Transition;
+import io.holdfast.health.classifier.VolumeHealthClassifier;
+import io.holdfast.health.classifier.VolumeState;
+import io.holdfast.schemas.VolumeHealth;
+import io.holdfast.schemas.VolumeMetric;
+import io.holdfast.topology.timer.TimerIndex;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Classifies every volume sample as it arrives, for the volumes of the peer groups this task owns
+ * (the input is keyed by peer group). Per sample: validate, drop late or duplicate samples, run the
+ * classifier against the volume's and its group's state, store both, forward any transition keyed by
+ * volume id, and move the volume's telemetry-gap deadline in the timer index.
+ *
+ * <p>Gaps are found by punctuation without scanning volumes: on stream time (a volume falls silent
+ * while others report) and on wall-clock time corrected by the observed event-time lag (everything
+ * falls silent), both reading only the due prefix of the timer index.
+ */
+public final class VolumeHealthProcessor implements Processor<String, VolumeMetric, String, VolumeHealth> {
+
+    public static final String VOLUMES_STORE = "volume-health-volumes";
+    public static final String PEER_GROUPS_STORE = "volume-health-peer-groups";
+    public static final String GAP_TIMERS = "volume-health-gaps";
+
+    private static final Logger log = LoggerFactory.getLogger(VolumeHealthProcessor.class);
+    private static final int GAP_BATCH = 1_000;
+    private static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
+
+    private final HealthSettings settings;
+    private final HealthMetrics metrics;
+    private ProcessorContext<String, VolumeHealth> context;
+    private KeyValueStore<String, byte[]> volumes;
+    private KeyValueStore<String, byte[]> groups;
+    private TimerIndex gaps;
+    private VolumeHealthClassifier classifier;
+    private SampleReader reader;
+    private StateCodec codec;
+    private final Sample sample = new Sample();
+    private long lastWallClockAtRecord = Long.MIN_VALUE;
+    private long lastEventTimeAtRecord = Long.MIN_VALUE;
+
+    public VolumeHealthProcessor(HealthSettings settings, HealthMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, VolumeHealth> context) {
+        this.context = context;
+        this.volumes = context.getStateStore(VOLUMES_STORE);
+        this.groups = context.getStateStore(PEER_GROUPS_STORE);
+        this.gaps = TimerIndex.from(context, GAP_TIMERS);
+        this.classifier = new VolumeHealthClassifier(settings);
+        this.reader = new SampleReader(settings.futureToleranceMs());
+        this.codec = new StateCodec(settings);
+        // Gaps follow the event time of accepted samples (checked as it advances, in process) and the wall
+        // clock (when nothing arrives at all). Not Kafka's stream time: an invalid record dated in the future
+        // would advance it and make every volume look silent.
+        context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, wall -> {
+            if (lastWallClockAtRecord != Long.MIN_VALUE) {
+                // Event time now, as far as we can tell: the last event time plus the wall time since.
+                expireGaps(lastEventTimeAtRecord + (wall - lastWallClockAtRecord));
+            }
+        });
+    }
+
+    @Override
+    public void process(Record<String, VolumeMetric> record) {
+        VolumeMetric metric = record.value();
+        if (metric == null) {
+            metrics.skipped("tombstone");
+            return;
+        }
+        long wallClock = context.currentSystemTimeMs();
+        try {
+            reader.read(metric, wallClock, sample);
+        } catch (SampleReader.InvalidSampleException e) {
+            // Rethrown before any state is touched: the processing handler sends the record to the DLQ.
+            metrics.invalid(e.reason());
+            throw e;
+        }
+        String volumeId = metric.getVolumeId();
+        byte[] stored = volumes.get(volumeId);
+        VolumeState volume = stored == null ? classifier.newVolume(volumeId) : codec.decodeVolume(stored);
+        if (sample.eventTimeMs <= volume.lastEventMs()) {
+            metrics.skipped(sample.eventTimeMs == volume.lastEventMs() ? "duplicate" : "out_of_order");
+            return;
+        }
+        String groupId = record.key() != null ? record.key() : volumeId;
+        byte[] storedGroup = groups.get(groupId);
+        PeerGroupState group = storedGroup == null ? classifier.newPeerGroup() : codec.decodeGroup(storedGroup);
+        volume.identify(metric.getPeerGroup(), metric.getNode(), metric.getCell());
+
+        if (classifier.onSample(volume, group, sample, this::forward)) {
+            metrics.judged();
+        } else {
+            metrics.skipped("no_evidence");
+        }
+
+        volumes.put(volumeId, codec.encode(volume));
+        groups.put(groupId, codec.encode(group));
+        long deadline = classifier.gapDeadline(volume);
+        if (deadline == Long.MAX_VALUE) {
+            gaps.cancel(volumeId);
+        } else {
+            gaps.schedule(volumeId, deadline);
+        }
+        lastWallClockAtRecord = wallClock;
+        if (sample.eventTimeMs / 1_000 > lastEventTimeAtRecord / 1_000) {
+            lastEventTimeAtRecord = sample.eventTimeMs;
+            expireGaps(lastEventTimeAtRecord); // once per second of event time: one seek into the timer index
+        } else {
+            lastEventTimeAtRecord = Math.max(lastEventTimeAtRecord, sample.eventTimeMs);
+        }
+    }
+
+    /** Volumes whose gap deadline has passed at {@code nowMs} become UNKNOWN; reads only due timers. */
+    private void expireGaps(long nowMs) {
+        List<KeyValue<String, Long>> due;
+        do {
+            due = gaps.pollDue(nowMs, GAP_BATCH);
+            for (KeyValue<String, Long> timer : due) {
+                byte[] stored = volumes.get(timer.key);
+                if (stored == null) {
+                    continue;
+                }
+                VolumeState volume = codec.decodeVolume(stored);
+                classifier.checkGap(volume, nowMs, this::forward);
+                volumes.put(timer.key, codec.encode(volume));
+            }
+        } while (due.size() == GAP_BATCH);
+    }
+
+    private void forward(VolumeState volume, Transition transition) {
+        VolumeHealth health = HealthRecords.toVolumeHealth(volume.volumeId(), volume.peerGroup(), volume.node(),
+                volume.cell(), transition);
+        metrics.transition(transition);
+        log.info("volume {} {} -> {} ({}, since {})", volume.volumeId(), transition.from(), transition.to(),
+                transition.rule().code(), health.getSinceTime());
+        context.forward(new Record<>(volume.volumeId(), health, transition.eventMs()));
+    }
+
+    /** Counters of what the classifier saw and decided, in Prometheus as holdfast_health_*. */
+    public static final class HealthMetrics {
+        private final MeterRegistry registry;
+        private final Counter judged;
+        private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+        public HealthMetrics(MeterRegistry registry) {
+            this.registry = registry;
+            this.judged = Counter.builder("holdfast.health.samples").tag("outcome", "judged")
+                    .description("Volume samples by outcome").register(registry);
+        }
+
+        void judged() {
+            judged.increment();
+        }
+
+        void skipped(String reason) {
+            counter("holdfast.health.samples", "outcome", "skipped_" + reason).increment();
+        }
+
+        void transition(Transition t) {
+            counters.computeIfAbsent("t" + t.to() + t.rule(), k -> Counter.builder("holdfast.health.transitions")
+                    .description("Volume health transitions by new state and rule")
+                    .tag("state", t.to().name()).tag("rule", t.rule().code()).register(registry)).increment();
+        }
+
+        /** Samples refused as invalid (sent to the dead-letter topic), by reason. */
+        public void invalid(String reason) {
+            counter("holdfast.health.samples", "outcome", "invalid_" + reason).increment();
+        }
+
+        public double count(String outcome) {
+            Counter c = outcome.equals("judged") ? judged : counters.get("holdfast.health.samples" + "outcome" + outcome);
+            return c == null ? 0 : c.count();
+        }
+
+        private Counter counter(String name, String tag, String value) {
+            return counters.computeIfAbsent(name + tag + value, k -> Counter.builder(name).tag(tag, value)
+                    .description("Volume samples by outcome").register(registry));
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package io.holdfast.health;
+
+import static io.holdfast.schemas.VolumeHealthState.DEGRADED;
+import static io.holdfast.schemas.VolumeHealthState.HEALTHY;
+import static io.holdfast.schemas.VolumeHealthState.RECOVERING;
+import static io.holdfast.schemas.VolumeHealthState.STALLED;
+import static io.holdfast.schemas.VolumeHealthState.SUSPECT;
+import static io.holdfast.schemas.VolumeHealthState.UNKNOWN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.holdfast.schemas.VolumeHealth;
+import io.holdfast.schemas.VolumeHealthState;
+import io.holdfast.schemas.VolumeMetric;
+import io.holdfast.topology.testkit.TopologySnapshot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+/** Every rule and every transition of the health topology, and what it does with bad samples. */
+class VolumeHealthTopologyTest {
+
+    private static final String[] PEERS = {"vol-2", "vol-3", "vol-4"};
+
+    /** Four volumes reporting steadily for two minutes: baselines learned, peers known. */
+    private static HealthDriver warm(HealthDriver d) {
+        d.steadyFor(120, "vol-1", "vol-2", "vol-3", "vol-4");
+        return d;
+    }
+
+    private static List<String> changes(List<VolumeHealth> transitions) {
+        return transitions.stream().map(h -> h.getPreviousState() + "->" + h.getState() + ":" + h.getRule()).toList();
+    }
+
+    @Test
+    void firstSamplesMakeEachVolumeHealthy() {
+        try (HealthDriver d = new HealthDriver()) {
+            d.steadyFor(3, "vol-1", "vol-2");
+            List<VolumeHealth> t = d.transitions();
+            assertEquals(List.of("UNKNOWN->HEALTHY:telemetry_ok", "UNKNOWN->HEALTHY:telemetry_ok"), changes(t));
+            assertEquals(6, d.counter("judged"));
+        }
+    }
+
+    @Test
+    void latencySloBreachSustainedIsDegradedThenRecovers() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.transitions();
+            d.tick(HealthDriver.steady("vol-1", 0).setLatencyUs(150_000.0), PEERS);
+            d.tick(HealthDriver.steady("vol-1", 0).setLatencyUs(160_000.0), PEERS);
+            List<VolumeHealth> t = d.transitionsOf("vol-1");
+            assertEquals(List.of("HEALTHY->SUSPECT:latency_slo", "SUSPECT->DEGRADED:latency_slo"), changes(t));
+            VolumeHealth degraded = t.get(1);
+            assertEquals(degraded.getEventTime().minusSeconds(2), degraded.getSinceTime(), "since the first breaching sample's period");
+            assertNotNull(degraded.getWindow());
+            assertTrue(degraded.getWindow().getLatencyMaxUs() >= 150_000);
+
+            d.tick(HealthDriver.steady("vol-1", 0), PEERS);
+            assertEquals(List.of("DEGRADED->RECOVERING:recovering"), changes(d.transitionsOf("vol-1")));
+            d.steadyFor(28, "vol-1", "vol-2", "vol-3", "vol-4");
+            assertEquals(List.of(), d.transitionsOf("vol-1"), "hysteresis: not healthy before 30 s clean");
+            d.steadyFor(1, "vol-1", "vol-2", "vol-3", "vol-4");
+            assertEquals(List.of("RECOVERING->HEALTHY:recovered"), changes(d.transitionsOf("vol-1")));
+        }
+    }
+
+    @Test
+    void aSingleSlowSampleIsOnlySuspectAndClears() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.transitions();
+            d.tick(HealthDriver.steady("vol-1", 0).setLatencyUs(150_000.0), PEERS);
+            d.steadyFor(9, "vol-1", "vol-2", "vol-3", "vol-4");
+            assertEquals(List.of("HEALTHY->SUSPECT:latency_slo"), changes(d.transitionsOf("vol-1")));
+            d.steadyFor(1, "vol-1", "vol-2", "vol-3", "vol-4");
+            assertEquals(List.of("SUSPECT->HEALTHY:cleared"), changes(d.transitionsOf("vol-1")));
+        }
+    }
+
+    @Test
+    void baselineDeviationWithoutPeers() {
+        try (HealthDriver d = new HealthDriver()) {
+            d.steadyFor(120, "solo");
+            d.transitions();
+            d.tick(HealthDriver.steady("solo", 0).setLatencyUs(12_000.0));
+            d.tick(HealthDriver.steady("solo", 0).setLatencyUs(12_500.0));
+            List<VolumeHealth> t = d.transitionsOf("solo");
+            assertEquals(List.of("HEALTHY->SUSPECT:baseline_deviation", "SUSPECT->DEGRADED:baseline_deviation"), changes(t));
+            assertNotNull(t.get(1).getBaseline());
+            assertTrue(t.get(1).getBaseline().getSampleCount() >= 60);
+            assertEquals(null, t.get(1).getPeers(), "a volume alone has no peers");
+        }
+    }
+
+    @Test
+    void peerOutlierForAVolumeWithoutBaseline() {
+        try (HealthDriver d = new HealthDriver()) {
+            d.steadyFor(60, "vol-2", "vol-3", "vol-4");
+            d.transitions();
+            // A newly attached volume, far slower than its peers at the same throughput.
+            d.tick(HealthDriver.steady("vol-new", 0).setLatencyUs(12_000.0), PEERS);
+            d.tick(HealthDriver.steady("vol-new", 0).setLatencyUs(11_000.0), PEERS);
+            d.tick(HealthDriver.steady("vol-new", 0).setLatencyUs(13_000.0), PEERS);
+            List<VolumeHealth> t = d.transitionsOf("vol-new");
+            assertEquals(List.of("UNKNOWN->SUSPECT:peer_outlier", "SUSPECT->DEGRADED:peer_outlier"), changes(t));
+            assertEquals(3, t.get(1).getPeers().getPeerCount());
+            assertTrue(t.get(1).getPeers().getPeerLatencyP50Us() < 2_000);
+        }
+    }
+
+    @Test
+    void stallIsStalledAndEndsInRecovery() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.transitions();
+            for (int i = 0; i < 2; i++) {
+                d.tick(HealthDriver.steady("vol-1", 0).setLatencyUs(null).setReadOps(0L).setReadBytes(0L)
+                        .setQueueDepth(4.0 + i).setIdleRatio(0.0).setStalled(true), PEERS);
+            }
+            assertEquals(List.of("HEALTHY->SUSPECT:stall", "SUSPECT->STALLED:stall"), changes(d.transitionsOf("vol-1")));
+            d.tick(HealthDriver.steady("vol-1", 0), PEERS);
+            assertEquals(List.of("STALLED->RECOVERING:recovering"), changes(d.transitionsOf("vol-1")));
+            d.steadyFor(29, "vol-1", "vol-2", "vol-3", "vol-4");
+            assertEquals(List.of("RECOVERING->HEALTHY:recovered"), changes(d.transitionsOf("vol-1")));
+        }
+    }
+
+    @Test
+    void throughputCollapseWhileTheQueueGrows() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.transitions();
+            for (int i = 0; i < 3; i++) {
+                d.tick(HealthDriver.steady("vol-1", 0).setReadOps(20L).setReadBytes(20L * 16_384).setLatencyUs(1_800.0)
+                        .setQueueDepth(3.0 + i).setIdleRatio(0.0), PEERS);
+            }
+            List<VolumeHealth> t = d.transitionsOf("vol-1");
+            assertEquals(List.of("HEALTHY->SUSPECT:throughput_collapse", "SUSPECT->DEGRADED:throughput_collapse"), changes(t));
+        }
+    }
+
+    @Test
+    void failSlowAgainstPeersIsDegradedByPeerDeviation() {
+        // Shorter windows than the defaults, so that the test runs minutes of samples rather than hours.
+        try (HealthDriver d = warm(new HealthDriver(Map.of(HealthConfig.WINDOW_HALF_LIFE_MS, "120000",
+                HealthConfig.FAILSLOW_SUSTAIN_MS, "60000")))) {
+            d.transitions();
+            for (int s = 0; s < 600; s++) {
+                d.tick(HealthDriver.steady("vol-1", 0).setLatencyUs(2_100.0 + 300 * Math.sin(s)), PEERS);
+            }
+            List<VolumeHealth> t = d.transitionsOf("vol-1");
+            assertEquals(List.of("HEALTHY->SUSPECT:peer_deviation", "SUSPECT->DEGRADED:peer_deviation"), changes(t));
+            assertTrue(t.get(1).getPeers().getLatencyRatio() > 1.5, "evidence: " + t.get(1).getPeers());
+            assertTrue(d.states().entrySet().stream().filter(e -> !e.getKey().equals("vol-1"))
+                    .allMatch(e -> e.getValue() == HEALTHY), "peers stay healthy: " + d.states());
+        }
+    }
+
+    @Test
+    void aVolumeThatFallsSilentIsUnknownByStreamTimeThenHealthyAgain() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.transitions();
+            d.steadyFor(4, PEERS);
+            assertEquals(List.of(), d.transitionsOf("vol-1"), "3 s of silence is not yet a gap");
+            d.steadyFor(2, PEERS);
+            List<VolumeHealth> gap = d.transitionsOf("vol-1");
+            assertEquals(List.of("HEALTHY->UNKNOWN:telemetry_gap"), changes(gap));
+            d.tick(HealthDriver.steady("vol-1", 0), PEERS);
+            assertEquals(List.of("UNKNOWN->HEALTHY:telemetry_ok"), changes(d.transitionsOf("vol-1")));
+        }
+    }
+
+    @Test
+    void aDegradedVolumeThatFallsSilentIsUnknownNotMoreDegraded() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.tick(HealthDriver.steady("vol-1", 0).setLatencyUs(150_000.0), PEERS);
+            d.tick(HealthDriver.steady("vol-1", 0).setLatencyUs(150_000.0), PEERS);
+            assertEquals(DEGRADED, d.states().get("vol-1"));
+            // Everything falls silent: only the wall clock moves.
+            d.driver.advanceWallClockTime(Duration.ofSeconds(10));
+            assertEquals(List.of("DEGRADED->UNKNOWN:telemetry_gap"), changes(d.transitionsOf("vol-1")));
+            assertEquals(Map.of("vol-1", UNKNOWN, "vol-2", UNKNOWN, "vol-3", UNKNOWN, "vol-4", UNKNOWN), d.states());
+        }
+    }
+
+    @Test
+    void samplesWithoutValuesAreCountedAndChangeNoState() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.transitions();
+            for (int i = 0; i < 10; i++) {
+                d.tick(HealthDriver.steady("vol-1", 0).setLatencyUs(null).setReadOps(null).setReadBytes(null)
+                        .setWriteOps(null).setWriteBytes(null).setQueueDepth(null).setIdleRatio(null), PEERS);
+            }
+            assertEquals(List.of(), d.transitions(), "NA samples change nothing and do not count as a gap");
+            assertEquals(10, d.counter("skipped_no_evidence"));
+        }
+    }
+
+    @Test
+    void lateAndDuplicateSamplesAreSkippedAndCounted() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.transitions();
+            byte[] before = d.storedState("vol-1");
+            d.send(HealthDriver.steady("vol-1", d.now).setLatencyUs(150_000.0).build());      // duplicate time
+            d.send(HealthDriver.steady("vol-1", d.now - 5_000).setLatencyUs(150_000.0).build()); // late
+            assertEquals(List.of(), d.transitions());
+            assertArrayEquals(before, d.storedState("vol-1"), "state untouched");
+            assertEquals(1, d.counter("skipped_duplicate"));
+            assertEquals(1, d.counter("skipped_out_of_order"));
+        }
+    }
+
+    @Test
+    void invalidSamplesGoToTheDeadLetterTopicWithTheReasonAndChangeNoState() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.transitions();
+            byte[] before = d.storedState("vol-1");
+            long t = d.now + 1_000;
+            List<VolumeMetric> bad = List.of(
+                    HealthDriver.steady("vol-1", t).setLatencyUs(Double.NaN).build(),
+                    HealthDriver.steady("vol-1", t).setLatencyUs(Double.POSITIVE_INFINITY).build(),
+                    HealthDriver.steady("vol-1", t).setReadOps(-5L).build(),
+                    HealthDriver.steady("vol-1", t).setIdleRatio(7.0).build(),
+                    HealthDriver.steady("vol-1", t).setSamplePeriodMs(0).build(),
+                    HealthDriver.steady("vol-1", t).setSamplePeriodMs(3_600_000).build(),
+                    HealthDriver.steady("vol-1", HealthDriver.START + Duration.ofDays(30).toMillis()).build(), // future
+                    HealthDriver.steady("vol-1", 1_700_000).build()); // 1970: seconds given as milliseconds
+            for (VolumeMetric m : bad) {
+                d.send(m);
+            }
+            // Bytes that are not a VolumeMetric at all: a foreign fingerprint, random bytes, JSON.
+            d.rawMetrics.pipeInput(new TestRecord<>("vol-1".getBytes(StandardCharsets.UTF_8),
+                    new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0x02, 0x41}, Instant.ofEpochMilli(t)));
+            d.rawMetrics.pipeInput(new TestRecord<>("vol-1".getBytes(StandardCharsets.UTF_8),
+                    "{\"volume_id\":\"vol-1\"}".getBytes(StandardCharsets.UTF_8), Instant.ofEpochMilli(t)));
+
+            assertEquals(List.of(), d.transitions(), "no transition from bad input");
+            assertArrayEquals(before, d.storedState("vol-1"), "no state change from bad input");
+            // The app keeps going: the next good sample is judged as usual.
+            d.steadyFor(1, "vol-1", "vol-2", "vol-3", "vol-4");
+            assertEquals(Map.of("vol-1", HEALTHY, "vol-2", HEALTHY, "vol-3", HEALTHY, "vol-4", HEALTHY), d.states());
+
+            // Samples that are not VolumeMetrics fail in deserialization: the handler takes them (counted
+            // below). Under exactly-once, the test driver never commits the transaction that holds their
+            // dead letters (no record was queued), so only the processing dead letters are read here; the
+            // deserialization dead letter is read back from the real broker in topology's StreamsRuntimeIT.
+            List<TestRecord<byte[], byte[]>> dead = d.deadLetterTopic.readRecordsToList();
+            assertEquals(bad.size(), dead.size());
+            for (TestRecord<byte[], byte[]> r : dead) {
+                Header message = r.headers().lastHeader(ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_MESSAGE_NAME);
+                Header topic = r.headers().lastHeader(ExceptionHandlerUtils.HEADER_ERRORS_TOPIC_NAME);
+                assertNotNull(message, "reason header");
+                assertNotNull(topic, "source topic header");
+            }
+            assertEquals(4, d.counter("invalid_bad_value"));
+            assertEquals(2, d.counter("invalid_bad_period"));
+            assertEquals(1, d.counter("invalid_future"));
+            assertEquals(1, d.counter("invalid_too_old"));
+            assertTrue(d.deadLetters.count("deserialization", d.catalog.volumeMetrics.name()) == 2);
+
+        }
+    }
+
+    @Test
+    void topologyMatchesItsSnapshot() {
+        try (HealthDriver d = new HealthDriver()) {
+            TopologySnapshot.assertMatches(d.topology, Path.of("src/test/resources/topology/volume-health.txt"));
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static VolumeHealthState[] all() {
+        return new VolumeHealthState[] {HEALTHY, SUSPECT, DEGRADED, STALLED, RECOVERING, UNKNOWN};
+    }
+}
