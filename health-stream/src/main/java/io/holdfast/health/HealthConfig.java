@@ -49,18 +49,27 @@ public final class HealthConfig extends HoldfastConfig {
     public static final String GAP_MIN_MS = P + "gap.min.ms";
     public static final String FUTURE_TOLERANCE_MS = P + "future.tolerance.ms";
 
-    private static final ConfigDef DEFINITION = healthDefinition();
+    private static final ConfigDef DEFINITION = define(HoldfastConfig.baseDefinition());
 
     public HealthConfig(Map<?, ?> props) {
         super(DEFINITION, props);
+    }
+
+    private HealthConfig(Map<?, ?> props, boolean refuseUnknownHoldfastKeys) {
+        super(DEFINITION, props, refuseUnknownHoldfastKeys);
+    }
+
+    /** The health settings out of {@code props} already validated against every component's keys. */
+    public static HealthConfig ofValidated(Map<?, ?> props) {
+        return new HealthConfig(props, false);
     }
 
     public static HealthConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
         return new HealthConfig(ConfigSources.merge(file, env, overrides, DEFINITION));
     }
 
-    public static ConfigDef healthDefinition() {
-        ConfigDef d = HoldfastConfig.baseDefinition();
+    /** Adds the classifier's keys to {@code d} and returns it. */
+    public static ConfigDef define(ConfigDef d) {
         HealthSettings x = HealthSettings.DEFAULTS;
         d.define(SLO_LATENCY_US, Type.DOUBLE, x.sloLatencyUs(), Range.atLeast(1), Importance.HIGH,
                 "Rule latency_slo: a sample whose average latency (µs) is at or above this breaches the absolute SLO. "

@@ -45,6 +45,15 @@ public final class AgentConfig extends HoldfastConfig {
         super(DEFINITION, props);
     }
 
+    private AgentConfig(Map<?, ?> props, boolean refuseUnknownHoldfastKeys) {
+        super(DEFINITION, props, refuseUnknownHoldfastKeys);
+    }
+
+    /** These settings out of {@code props} already validated against every component's keys (by the launcher). */
+    public static AgentConfig ofValidated(Map<?, ?> props) {
+        return new AgentConfig(props, false);
+    }
+
     /** Loads defaults < {@code file} < {@code HOLDFAST_*} environment < {@code overrides}. */
     public static AgentConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
         return new AgentConfig(ConfigSources.merge(file, env, overrides, DEFINITION));

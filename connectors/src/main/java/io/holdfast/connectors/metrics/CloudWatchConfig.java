@@ -37,7 +37,16 @@ public final class CloudWatchConfig extends HoldfastConfig {
     private static final ConfigDef DEFINITION = define(baseDefinition());
 
     public CloudWatchConfig(Map<?, ?> props) {
-        super(DEFINITION, props);
+        this(props, true);
+    }
+
+    /** These settings out of {@code props} already validated against every component's keys (by the launcher). */
+    public static CloudWatchConfig ofValidated(Map<?, ?> props) {
+        return new CloudWatchConfig(props, false);
+    }
+
+    private CloudWatchConfig(Map<?, ?> props, boolean refuseUnknownHoldfastKeys) {
+        super(DEFINITION, props, refuseUnknownHoldfastKeys);
         boolean ids = !getList(VOLUME_IDS).isEmpty();
         boolean tags = !getList(TAG_FILTERS).isEmpty();
         if (ids == tags) {

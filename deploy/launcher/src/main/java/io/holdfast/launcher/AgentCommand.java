@@ -35,7 +35,7 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         StopSignal stop = StopSignal.install();
-        AgentConfig settings = AgentConfig.load(config.file(), System.getenv(), config.overrides());
+        AgentConfig settings = AgentConfig.ofValidated(config.validated(java.util.Map.of()));
         NodeAgent agent = NodeAgent.start(settings);
         try {
             out.printf("holdfast agent: publishing %s of node %s to %s every %d ms; Ctrl-C stops%n",

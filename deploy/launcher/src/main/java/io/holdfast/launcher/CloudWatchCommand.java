@@ -35,7 +35,7 @@ final class CloudWatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         StopSignal stop = StopSignal.install();
-        CloudWatchConfig settings = CloudWatchConfig.load(config.file(), System.getenv(), config.overrides());
+        CloudWatchConfig settings = CloudWatchConfig.ofValidated(config.validated(java.util.Map.of()));
         CloudWatchPoller poller = CloudWatchPoller.start(settings);
         try {
             out.printf("holdfast cloudwatch: polling %d EBS volumes every %d s to %s; Ctrl-C stops%n",

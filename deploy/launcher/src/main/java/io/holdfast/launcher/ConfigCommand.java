@@ -39,7 +39,7 @@ final class ConfigCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         if (mode.list) {
-            ConfigDef def = CloudWatchConfig.define(AgentConfig.define(HoldfastConfig.baseDefinition()));
+            ConfigDef def = io.holdfast.launcher.internal.AllSettings.definition();
             for (ConfigDef.ConfigKey key : def.configKeys().values()) {
                 out.printf("%s (%s, default: %s%s)%n    %s%n", key.name, key.type.name().toLowerCase(java.util.Locale.ROOT),
                         key.hasDefault() ? (key.defaultValue == null || "".equals(key.defaultValue) ? "empty" : key.defaultValue) : "required",

@@ -14,11 +14,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,18 +76,15 @@ final class HealthCommand implements Runnable {
         @Option(names = "--threads", paramLabel = "N", description = "Hosts replayed in parallel (default: available processors).")
         Integer threads;
 
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "holdfast.health.* settings of the classifier.")
-        Path config;
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A classifier setting; repeatable.")
-        Map<String, String> overrides = new LinkedHashMap<>();
+        @picocli.CommandLine.Mixin
+        io.holdfast.launcher.internal.ConfigOptions config;
 
         @Override
         public Integer call() throws Exception {
             if (minDegradedFraction < 0 || minDegradedFraction > 1) {
                 throw new Failures.UserError("--min-degraded-fraction must be between 0 and 1, not " + minDegradedFraction);
             }
-            HealthConfig health = HealthConfig.load(Optional.ofNullable(config), System.getenv(), overrides);
+            HealthConfig health = HealthConfig.ofValidated(config.validated(Map.of()));
             List<PerseusTraces.Host> hosts;
             try {
                 hosts = PerseusTraces.discover(dir);

@@ -45,14 +45,35 @@ public class HoldfastConfig extends AbstractConfig {
     }
 
     protected HoldfastConfig(ConfigDef definition, Map<?, ?> props) {
+        this(definition, props, true);
+    }
+
+    /**
+     * @param refuseUnknownHoldfastKeys false when the caller has already validated {@code props} against
+     *                                  every component's keys (the launcher does): then keys of other
+     *                                  components, which one shared file may hold, are left alone here
+     */
+    protected HoldfastConfig(ConfigDef definition, Map<?, ?> props, boolean refuseUnknownHoldfastKeys) {
         super(definition, props, false);
         this.definition = definition;
-        for (Object key : props.keySet()) {
-            String name = String.valueOf(key);
-            if (name.startsWith(PREFIX) && !definition.names().contains(name)) {
-                throw new ConfigException("Unknown configuration " + name + " (holdfast keys are listed by `holdfast config --list`)");
+        if (refuseUnknownHoldfastKeys) {
+            for (Object key : props.keySet()) {
+                String name = String.valueOf(key);
+                if (name.startsWith(PREFIX) && !definition.names().contains(name)) {
+                    throw new ConfigException("Unknown configuration " + name + " (holdfast keys are listed by `holdfast config --list`)");
+                }
             }
         }
+    }
+
+    /** Validates {@code props} against {@code everyKey} (all components' keys) and refuses unknown holdfast keys. */
+    public static HoldfastConfig validated(ConfigDef everyKey, Map<?, ?> props) {
+        return new HoldfastConfig(everyKey, props, true);
+    }
+
+    /** The base settings out of {@code props} that were already validated against every component's keys. */
+    public static HoldfastConfig ofValidated(Map<?, ?> props) {
+        return new HoldfastConfig(BASE, props, false);
     }
 
     /** Loads defaults < {@code file} < {@code HOLDFAST_*} environment < {@code overrides}. */

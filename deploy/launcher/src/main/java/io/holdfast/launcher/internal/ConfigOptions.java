@@ -28,12 +28,19 @@ public final class ConfigOptions {
     }
 
     /**
-     * Validated settings: {@code commandDefaults} (what the command knows, e.g. the embedded
-     * broker's address) < file < {@code HOLDFAST_*} environment < {@code --set}.
+     * The settings, validated against every component's keys: {@code commandDefaults} (what the
+     * command knows, e.g. the embedded broker's address) < file < {@code HOLDFAST_*} environment <
+     * {@code --set}. A component config is then built from them with its {@code ofValidated}.
      */
-    public HoldfastConfig load(Map<String, String> commandDefaults) {
+    public Map<String, String> validated(Map<String, String> commandDefaults) {
         Map<String, String> effective = new LinkedHashMap<>(commandDefaults);
-        effective.putAll(ConfigSources.merge(file(), System.getenv(), overrides, HoldfastConfig.baseDefinition()));
-        return new HoldfastConfig(effective);
+        effective.putAll(ConfigSources.merge(file(), System.getenv(), overrides, AllSettings.definition()));
+        HoldfastConfig.validated(AllSettings.definition(), effective);
+        return effective;
+    }
+
+    /** The base settings (validated as a whole first). */
+    public HoldfastConfig load(Map<String, String> commandDefaults) {
+        return HoldfastConfig.ofValidated(validated(commandDefaults));
     }
 }

@@ -1,0 +1,21 @@
+package io.holdfast.launcher.internal;
+
+import io.holdfast.connectors.metrics.AgentConfig;
+import io.holdfast.connectors.metrics.CloudWatchConfig;
+import io.holdfast.health.HealthConfig;
+import io.holdfast.topology.config.HoldfastConfig;
+import org.apache.kafka.common.config.ConfigDef;
+
+/**
+ * Every holdfast key of every component, so that one settings file can serve every command: it is
+ * validated as a whole (an unknown holdfast key is a typo wherever it appears), and each command
+ * then reads the keys it uses.
+ */
+public final class AllSettings {
+
+    private AllSettings() {}
+
+    public static ConfigDef definition() {
+        return CloudWatchConfig.define(AgentConfig.define(HealthConfig.define(HoldfastConfig.baseDefinition())));
+    }
+}
