@@ -32,10 +32,14 @@ public final class VolumeHealthTopology {
         List<String> stores = new ArrayList<>();
         List<StoreBuilder<?>> builders = new ArrayList<>(List.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VolumeHealthProcessor.VOLUMES_STORE),
-                        Serdes.String(), Serdes.ByteArray()),
+                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VolumeHealthProcessor.PEER_GROUPS_STORE),
-                        Serdes.String(), Serdes.ByteArray())));
-        builders.addAll(TimerIndex.storeBuilders(VolumeHealthProcessor.GAP_TIMERS));
+                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled()));
+        // Record caches coalesce repeated writes to one key between commits (a peer group is written by
+        // each of its volumes' samples) before they reach RocksDB and the changelog.
+        for (StoreBuilder<?> timers : TimerIndex.storeBuilders(VolumeHealthProcessor.GAP_TIMERS)) {
+            builders.add(timers.withCachingEnabled());
+        }
         for (StoreBuilder<?> b : builders) {
             builder.addStateStore(b);
             stores.add(b.name());

@@ -118,7 +118,7 @@ public final class EmbeddedKafka extends EmbeddedServer {
         command.add("-Dlogback.configurationFile=holdfast-embedded-child-logback.xml");
         command.add("-Dholdfast.child=kafka-broker");
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(absoluteClassPath());
         command.add(KafkaBrokerMain.class.getName());
         command.add(config.toString());
         command.add(clusterId);
@@ -132,6 +132,21 @@ public final class EmbeddedKafka extends EmbeddedServer {
         }
         log.info("Kafka broker ready at {} in {} ms (pid {})", bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), child.pid());
+    }
+
+    /** This JVM's class path with every entry made absolute: the broker runs in its data directory. */
+    static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            boolean wildcard = entry.endsWith("*");
+            String path = wildcard ? entry.substring(0, entry.length() - 1) : entry;
+            String absolute = Path.of(path.isEmpty() ? "." : path).toAbsolutePath().toString();
+            entries.add(wildcard ? absolute + java.io.File.separator + "*" : absolute);
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     private boolean answersMetadata() {

@@ -81,6 +81,9 @@ public final class VolumeState {
     double baselineQueueSum;
     long baselineThroughputCount;
 
+    /** Deadline of the gap timer armed for this volume, or Long.MIN_VALUE (kept here so arming costs no read). */
+    long gapTimerMs = Long.MIN_VALUE;
+
     // counters (for the backtest and metrics)
     long samples;
     long degradedCoverMs;
@@ -147,6 +150,14 @@ public final class VolumeState {
         return firstDegradedMs;
     }
 
+    public long gapTimerMs() {
+        return gapTimerMs;
+    }
+
+    public void gapTimerMs(long deadline) {
+        this.gapTimerMs = deadline;
+    }
+
     public void writeTo(DataOutput out, long windowHalfLifeMs) throws IOException {
         out.writeByte(1); // format version
         out.writeUTF(volumeId);
@@ -192,6 +203,7 @@ public final class VolumeState {
         out.writeLong(degradedCoverMs);
         out.writeInt(episodes);
         out.writeLong(firstDegradedMs);
+        out.writeLong(gapTimerMs);
     }
 
     public static VolumeState readFrom(DataInput in, long windowHalfLifeMs) throws IOException {
@@ -257,6 +269,7 @@ public final class VolumeState {
         v.degradedCoverMs = in.readLong();
         v.episodes = in.readInt();
         v.firstDegradedMs = in.readLong();
+        v.gapTimerMs = in.readLong();
         return v;
     }
 

@@ -42,6 +42,8 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
 
     private static final Logger log = LoggerFactory.getLogger(VolumeHealthProcessor.class);
     private static final int GAP_BATCH = 1_000;
+    private static final int CACHED_VOLUMES = 200_000;
+    private static final int CACHED_GROUPS = 50_000;
     private static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
 
     private final HealthSettings settings;
@@ -54,6 +56,10 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
     private SampleReader reader;
     private StateCodec codec;
     private final Sample sample = new Sample();
+    // Write-through caches of decoded state: the store stays the truth (every change is put), these
+    // only spare decoding what this task wrote a moment ago. Only this processor writes its stores.
+    private final Map<String, VolumeState> volumeCache = lru(CACHED_VOLUMES);
+    private final Map<String, PeerGroupState> groupCache = lru(CACHED_GROUPS);
     private long lastWallClockAtRecord = Long.MIN_VALUE;
     private long lastEventTimeAtRecord = Long.MIN_VALUE;
 
@@ -98,15 +104,20 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
             throw e;
         }
         String volumeId = metric.getVolumeId();
-        byte[] stored = volumes.get(volumeId);
-        VolumeState volume = stored == null ? classifier.newVolume(volumeId) : codec.decodeVolume(stored);
+        VolumeState volume = volume(volumeId);
+        if (volume == null) {
+            volume = classifier.newVolume(volumeId);
+        }
         if (sample.eventTimeMs <= volume.lastEventMs()) {
             metrics.skipped(sample.eventTimeMs == volume.lastEventMs() ? "duplicate" : "out_of_order");
             return;
         }
         String groupId = record.key() != null ? record.key() : volumeId;
-        byte[] storedGroup = groups.get(groupId);
-        PeerGroupState group = storedGroup == null ? classifier.newPeerGroup() : codec.decodeGroup(storedGroup);
+        PeerGroupState group = groupCache.get(groupId);
+        if (group == null) {
+            byte[] storedGroup = groups.get(groupId);
+            group = storedGroup == null ? classifier.newPeerGroup() : codec.decodeGroup(storedGroup);
+        }
         volume.identify(metric.getPeerGroup(), metric.getNode(), metric.getCell());
 
         if (classifier.onSample(volume, group, sample, this::forward)) {
@@ -115,14 +126,11 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
             metrics.skipped("no_evidence");
         }
 
+        armGapTimer(volume);
         volumes.put(volumeId, codec.encode(volume));
+        volumeCache.put(volumeId, volume);
         groups.put(groupId, codec.encode(group));
-        long deadline = classifier.gapDeadline(volume);
-        if (deadline == Long.MAX_VALUE) {
-            gaps.cancel(volumeId);
-        } else {
-            gaps.schedule(volumeId, deadline);
-        }
+        groupCache.put(groupId, group);
         lastWallClockAtRecord = wallClock;
         if (sample.eventTimeMs / 1_000 > lastEventTimeAtRecord / 1_000) {
             lastEventTimeAtRecord = sample.eventTimeMs;
@@ -138,15 +146,55 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
         do {
             due = gaps.pollDue(nowMs, GAP_BATCH);
             for (KeyValue<String, Long> timer : due) {
-                byte[] stored = volumes.get(timer.key);
-                if (stored == null) {
+                VolumeState volume = volume(timer.key);
+                if (volume == null) {
                     continue;
                 }
-                VolumeState volume = codec.decodeVolume(stored);
+                volume.gapTimerMs(Long.MIN_VALUE); // this timer has fired
                 classifier.checkGap(volume, nowMs, this::forward);
+                armGapTimer(volume);
                 volumes.put(timer.key, codec.encode(volume));
+                volumeCache.put(timer.key, volume);
             }
         } while (due.size() == GAP_BATCH);
+    }
+
+    private VolumeState volume(String volumeId) {
+        VolumeState cached = volumeCache.get(volumeId);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] stored = volumes.get(volumeId);
+        return stored == null ? null : codec.decodeVolume(stored);
+    }
+
+    private static <V> Map<String, V> lru(int capacity) {
+        return new java.util.LinkedHashMap<>(1_024, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    /**
+     * Timers are armed lazily: a volume reporting every second would otherwise move its timer (two
+     * index writes) on every sample. An armed timer is left alone; when it fires before the volume's
+     * real deadline (it kept reporting), the volume is simply re-armed at the later deadline.
+     */
+    private void armGapTimer(VolumeState volume) {
+        long deadline = classifier.gapDeadline(volume);
+        if (deadline == Long.MAX_VALUE) {
+            if (volume.gapTimerMs() != Long.MIN_VALUE) {
+                gaps.cancel(volume.volumeId());
+                volume.gapTimerMs(Long.MIN_VALUE);
+            }
+        } else if (volume.gapTimerMs() == Long.MIN_VALUE) {
+            gaps.schedule(volume.volumeId(), deadline);
+            volume.gapTimerMs(deadline);
+        }
     }
 
     private void forward(VolumeState volume, Transition transition) {

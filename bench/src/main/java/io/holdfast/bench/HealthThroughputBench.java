@@ -1,0 +1,234 @@
+package io.holdfast.bench;
+
+import io.holdfast.embedded.EmbeddedKafka;
+import io.holdfast.health.HealthApp;
+import io.holdfast.health.HealthConfig;
+import io.holdfast.health.VolumeHealthTopology;
+import io.holdfast.schemas.MetricSource;
+import io.holdfast.schemas.VolumeMetric;
+import io.holdfast.topology.app.AppContext;
+import io.holdfast.topology.app.RunningApp;
+import io.holdfast.topology.app.StreamsApp;
+import io.holdfast.topology.catalog.TopicCatalog;
+import io.holdfast.topology.catalog.TopicEnsurer;
+import io.holdfast.topology.config.HoldfastConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * Health classifier throughput on one stream thread under exactly_once_v2, on the embedded broker,
+ * next to a pass-through Streams app (same input, same guarantee, one thread) measured in the same
+ * run: each app starts from the beginning of a topic holding {@code volumes x samples} VolumeMetrics
+ * and the clock stops when its group has committed the whole input of its last sub-topology.
+ */
+public final class HealthThroughputBench {
+
+    /** One timed run: samples and seconds. */
+    public record Run(long samples, double seconds) {
+        public double perSecond() {
+            return samples / seconds;
+        }
+    }
+
+    private final EmbeddedKafka kafka;
+    private final int volumes;
+    private final int samplesPerVolume;
+    private final int volumesPerGroup;
+    private final int partitions;
+    private final Path stateRoot;
+
+    public HealthThroughputBench(EmbeddedKafka kafka, int volumes, int samplesPerVolume, int volumesPerGroup, int partitions,
+                                 Path stateRoot) {
+        this.kafka = kafka;
+        this.volumes = volumes;
+        this.samplesPerVolume = samplesPerVolume;
+        this.volumesPerGroup = volumesPerGroup;
+        this.partitions = partitions;
+        this.stateRoot = stateRoot;
+    }
+
+    public long samples() {
+        return (long) volumes * samplesPerVolume;
+    }
+
+    /** Creates the topics and writes the input once; returns the prefix the apps must use. */
+    public String prepare() throws Exception {
+        String prefix = "bench-" + System.nanoTime() + ".";
+        HealthConfig config = config(prefix, "prepare");
+        TopicCatalog catalog = new TopicCatalog(config);
+        try (Admin admin = kafka.admin()) {
+            List<io.holdfast.topology.catalog.Topic<?, ?>> topics = new ArrayList<>(catalog.all());
+            topics.add(catalog.deadLetter("health"));
+            topics.add(catalog.deadLetter("passthrough"));
+            topics.add(passThroughOutput(prefix));
+            new TopicEnsurer(admin, Duration.ofSeconds(60)).ensure(topics);
+        }
+        var serializer = catalog.volumeMetrics.valueSerde().serializer();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        // Event times in the recent past: the broker refuses timestamps far in the future, and so does the app.
+        long start = System.currentTimeMillis() - samplesPerVolume * 1_000L - 60_000;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+            VolumeMetric.Builder b = VolumeMetric.newBuilder().setSamplePeriodMs(1_000).setSource(MetricSource.SIMULATOR)
+                    .setWriteOps(0L).setWriteBytes(0L).setIdleRatio(0.7).setStalled(false).setCell("cell-1");
+            for (int s = 0; s < samplesPerVolume; s++) {
+                long t = start + s * 1_000L;
+                for (int v = 0; v < volumes; v++) {
+                    String id = "vol-" + v;
+                    String group = "node-" + (v / volumesPerGroup);
+                    double latency = 900 + 200 * ((v * 31 + s * 17) % 11) / 10.0;
+                    VolumeMetric m = b.setVolumeId(id).setPeerGroup(group).setNode(group)
+                            .setEventTime(Instant.ofEpochMilli(t)).setLatencyUs(latency)
+                            .setReadOps(300L).setReadBytes(300L * 16_384).setQueueDepth(0.3).build();
+                    producer.send(new ProducerRecord<>(catalog.volumeMetrics.name(), null, t, id,
+                            serializer.serialize(catalog.volumeMetrics.name(), m)), (meta, e) -> {
+                        if (e != null) {
+                            failed.incrementAndGet();
+                            firstFailure.compareAndSet(null, e);
+                        }
+                    });
+                }
+            }
+            producer.flush();
+        }
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " input records were not acknowledged", firstFailure.get());
+        }
+        return prefix;
+    }
+
+    public Run runHealth(String prefix, int run) throws Exception {
+        HealthConfig config = config(prefix, "health-" + run);
+        String input = new TopicCatalog(config).volumeMetrics.name();
+        String repartition = config.originals().get("application.id") + "-" + VolumeHealthTopology.REPARTITION + "-repartition";
+        // Done when the first sub-topology has consumed the whole input and the classifier has consumed
+        // everything the first one wrote (the repartition topic's end, markers included).
+        return timed(new HealthApp(config), config, (admin, group) -> committed(admin, group, input) >= samples()
+                && committed(admin, group, repartition) >= endOffsets(admin, repartition));
+    }
+
+    public Run runPassThrough(String prefix, int run) throws Exception {
+        HealthConfig config = config(prefix, "passthrough-" + run);
+        String input = new TopicCatalog(config).volumeMetrics.name();
+        return timed(new PassThrough(prefix), config, (admin, group) -> committed(admin, group, input) >= samples());
+    }
+
+    private interface Done {
+        boolean test(Admin admin, String group) throws Exception;
+    }
+
+    private Run timed(StreamsApp app, HealthConfig config, Done done) throws Exception {
+        String group = config.originals().get("application.id").toString();
+        long began = System.nanoTime();
+        try (RunningApp running = RunningApp.start(app, config); Admin admin = kafka.admin()) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (done.test(admin, group)) {
+                    return new Run(samples(), (System.nanoTime() - began) / 1e9);
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException(app.name() + " did not process " + samples() + " samples within 10 minutes");
+        }
+    }
+
+    /** Offsets the group has committed on {@code topic}, summed over its partitions (topics start at 0 here). */
+    private static long committed(Admin admin, String group, String topic) throws Exception {
+        long sum = 0;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get().entrySet()) {
+            if (e.getKey().topic().equals(topic) && e.getValue() != null) {
+                sum += e.getValue().offset();
+            }
+        }
+        return sum;
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (var p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+            request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+        }
+        long sum = 0;
+        for (ListOffsetsResult.ListOffsetsResultInfo info : admin.listOffsets(request).all().get().values()) {
+            sum += info.offset();
+        }
+        return sum;
+    }
+
+    private HealthConfig config(String prefix, String instance) throws Exception {
+        Path state = Files.createDirectories(stateRoot.resolve(instance));
+        Map<String, String> p = new HashMap<>();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put(HoldfastConfig.TOPIC_PREFIX, prefix);
+        p.put(HoldfastConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
+        p.put(HoldfastConfig.HTTP_PORT, "0");
+        p.put("state.dir", state.toString());
+        p.put("num.stream.threads", "1");
+        p.put("application.id", prefix + "holdfast-" + instance);
+        return HealthConfig.load(Optional.empty(), Map.of(), p);
+    }
+
+    private io.holdfast.topology.catalog.Topic<byte[], byte[]> passThroughOutput(String prefix) {
+        return new io.holdfast.topology.catalog.Topic<>(prefix + "bench.passthrough", Serdes.ByteArray(), Serdes.ByteArray(),
+                io.holdfast.topology.catalog.TopicSettings.retained(partitions, (short) -1, Duration.ofDays(1)));
+    }
+
+    /** The baseline: volume metrics copied to another topic, bytes untouched. */
+    private static final class PassThrough implements StreamsApp {
+        private final String prefix;
+
+        PassThrough(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public String name() {
+            return "passthrough";
+        }
+
+        @Override
+        public Topology buildTopology(AppContext context) {
+            StreamsBuilder builder = new StreamsBuilder();
+            builder.stream(context.catalog().volumeMetrics.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                            .withName("bench-source"))
+                    .to(prefix + "bench.passthrough", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("bench-sink"));
+            return builder.build();
+        }
+    }
+
+    static String format(Run r) {
+        return String.format(Locale.ROOT, "%,.0f samples/s (%,d in %.1f s)", r.perSecond(), r.samples(), r.seconds());
+    }
+}
