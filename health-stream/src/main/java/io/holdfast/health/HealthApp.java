@@ -2,11 +2,16 @@ package io.holdfast.health;
 
 import io.holdfast.health.internal.VolumeHealthProcessor;
 import io.holdfast.health.internal.VolumeStateView;
+import io.holdfast.health.recovery.RecoveryMetrics;
+import io.holdfast.health.recovery.ShardRecoveryTopology;
+import io.holdfast.health.recovery.ShardState;
 import io.holdfast.topology.app.AppContext;
 import io.holdfast.topology.app.RunningApp;
 import io.holdfast.topology.app.StreamsApp;
 import io.holdfast.topology.http.AppHttpServer;
 import io.holdfast.topology.http.HttpReply;
+import io.holdfast.topology.serde.JsonSerde;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -15,11 +20,15 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The health app ({@code holdfast run health}): volume metrics to volume health. Its state is
- * queryable at {@code /volumes/<peer group>/<volume id>} (the peer group decides which instance
- * owns a volume, since the analysis is partitioned by peer group).
+ * The health app ({@code holdfast run health}): volume metrics to volume health
+ * ({@link VolumeHealthTopology}), and volume health to shard recovery ({@link ShardRecoveryTopology}),
+ * in one Streams app. Its state is queryable at {@code /volumes/<peer group>/<volume id>} (the peer
+ * group decides which instance owns a volume, since the analysis is partitioned by peer group) and
+ * at {@code /shards/<keyspace>/<shard>} (the shard's recovery state and workflow in flight).
  */
 public final class HealthApp implements StreamsApp {
+
+    private static final JsonSerde<ShardState> SHARD_JSON = new JsonSerde<>(ShardState.class);
 
     private final HealthConfig config;
 
@@ -37,11 +46,29 @@ public final class HealthApp implements StreamsApp {
         StreamsBuilder builder = new StreamsBuilder();
         VolumeHealthTopology.addTo(builder, context.catalog(), config.settings(),
                 new VolumeHealthProcessor.HealthMetrics(context.metrics()));
-        return builder.build();
+        Topology topology = builder.build();
+        ShardRecoveryTopology.addTo(topology, context.catalog(), config.recoverySettings(),
+                new RecoveryMetrics(context.metrics()));
+        return topology;
     }
 
     @Override
     public void registerQueries(AppHttpServer http, RunningApp app) {
+        http.route("/shards", request -> {
+            String shard = request.pathAfter("/shards");
+            if (shard.indexOf('/') <= 0 || shard.endsWith("/")) {
+                return HttpReply.json(400, "{\"error\":\"use /shards/<keyspace>/<shard>\"}");
+            }
+            String store = ShardRecoveryTopology.shardsStore();
+            return app.queryRouter().route(request, store, shard, Serdes.String().serializer(), () -> {
+                ReadOnlyKeyValueStore<String, ShardState> shards = app.streams().store(StoreQueryParameters
+                        .fromNameAndType(store, QueryableStoreTypes.keyValueStore()));
+                ShardState state = shards.get(shard);
+                return state == null ? HttpReply.json(404, "{\"error\":\"unknown shard\"}")
+                        : HttpReply.json(200,
+                        new String(SHARD_JSON.serializer().serialize(store, state), StandardCharsets.UTF_8));
+            });
+        });
         http.route("/volumes", request -> {
             String[] parts = request.pathAfter("/volumes").split("/", 2);
             if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {

@@ -49,6 +49,23 @@ public final class HealthConfig extends HoldfastConfig {
     public static final String GAP_MIN_MS = P + "gap.min.ms";
     public static final String FUTURE_TOLERANCE_MS = P + "future.tolerance.ms";
 
+    private static final String R = "holdfast.recovery.";
+    public static final String DURABILITY_POLICY = R + "durability.policy";
+    public static final String CANDIDATE_MAX_LAG_MS = R + "candidate.max.lag.ms";
+    public static final String CORRELATED_CELL_SHARE = R + "correlated.cell.share";
+    public static final String ANTI_FLAP_BLOCK_MS = R + "anti.flap.block.ms";
+    public static final String MAX_ATTEMPTS = R + "max.attempts";
+    public static final String REPARENT_TIMEOUT_MS = R + "reparent.timeout.ms";
+    public static final String FENCE_TIMEOUT_MS = R + "fence.timeout.ms";
+    public static final String PROVISION_TIMEOUT_MS = R + "provision.timeout.ms";
+    public static final String REPLACEMENT_TIMEOUT_MS = R + "replacement.timeout.ms";
+    public static final String RETIRE_TIMEOUT_MS = R + "retire.timeout.ms";
+    public static final String MAX_CONCURRENT_REPARENTS = R + "max.concurrent.reparents";
+    public static final String MAX_CONCURRENT_REPARENTS_PER_CELL = R + "max.concurrent.reparents.per.cell";
+    public static final String LOCK_RETRY_MS = R + "lock.retry.ms";
+    public static final String LOCK_LEASE_MS = R + "lock.lease.ms";
+    public static final String NO_CANDIDATE_RETRY_MS = R + "no.candidate.retry.ms";
+
     private static final ConfigDef DEFINITION = define(HoldfastConfig.baseDefinition());
 
     public HealthConfig(Map<?, ?> props) {
@@ -137,7 +154,56 @@ public final class HealthConfig extends HoldfastConfig {
                 "Shortest silence that counts as a telemetry gap, whatever the sample period.");
         d.define(FUTURE_TOLERANCE_MS, Type.LONG, x.futureToleranceMs(), Range.atLeast(0), Importance.LOW,
                 "A sample dated more than this after the processing wall clock is invalid (dead-letter topic).");
-        return d;
+        return defineRecovery(d);
+    }
+
+    private static ConfigDef defineRecovery(ConfigDef d) {
+        io.holdfast.health.recovery.RecoverySettings r = io.holdfast.health.recovery.RecoverySettings.DEFAULTS;
+        return d
+                .define(DURABILITY_POLICY, Type.STRING, r.durabilityPolicy().name().toLowerCase(java.util.Locale.ROOT),
+                        ConfigDef.CaseInsensitiveValidString.in("none", "semi_sync", "cross_cell"), Importance.HIGH,
+                        "Which replicas may be promoted: none (any cell), semi_sync (another healthy serving replica must "
+                                + "remain to acknowledge the new primary), cross_cell (that replica must be in another cell).")
+                .define(CANDIDATE_MAX_LAG_MS, Type.LONG, r.candidateMaxLagMs(), Range.atLeast(0), Importance.HIGH,
+                        "A replica is a candidate only if its replication lag is at most this (the lag SLO).")
+                .define(CORRELATED_CELL_SHARE, Type.DOUBLE, r.correlatedCellShare(), Range.between(0, 1), Importance.MEDIUM,
+                        "When at least this share of a cell's volumes is DEGRADED or STALLED, the degradation looks "
+                                + "correlated and candidates in other cells are preferred.")
+                .define(ANTI_FLAP_BLOCK_MS, Type.LONG, r.antiFlapBlockMs(), Range.atLeast(0), Importance.HIGH,
+                        "After a reparent, the shard is not reparented again for this long, unless its new primary is STALLED.")
+                .define(MAX_ATTEMPTS, Type.INT, r.maxAttempts(), Range.atLeast(1), Importance.MEDIUM,
+                        "Attempts per workflow step (a retry picks the next candidate) before an Alert ends the workflow.")
+                .define(REPARENT_TIMEOUT_MS, Type.LONG, r.reparentTimeoutMs(), Range.atLeast(1_000), Importance.MEDIUM,
+                        "A Reparent without a result for this long has timed out.")
+                .define(FENCE_TIMEOUT_MS, Type.LONG, r.fenceTimeoutMs(), Range.atLeast(1_000), Importance.MEDIUM,
+                        "A Fence without a result for this long has timed out.")
+                .define(PROVISION_TIMEOUT_MS, Type.LONG, r.provisionTimeoutMs(), Range.atLeast(1_000), Importance.MEDIUM,
+                        "A ProvisionVolume without a result for this long has timed out.")
+                .define(REPLACEMENT_TIMEOUT_MS, Type.LONG, r.replacementTimeoutMs(), Range.atLeast(1_000), Importance.MEDIUM,
+                        "A provisioned replacement must be serving and caught up within this, or the step is retried.")
+                .define(RETIRE_TIMEOUT_MS, Type.LONG, r.retireTimeoutMs(), Range.atLeast(1_000), Importance.MEDIUM,
+                        "A RetireVolume without a result for this long has timed out.")
+                .define(MAX_CONCURRENT_REPARENTS, Type.INT, r.maxConcurrentReparents(), Range.atLeast(1), Importance.HIGH,
+                        "Fleet-wide cap on reparents in progress at once.")
+                .define(MAX_CONCURRENT_REPARENTS_PER_CELL, Type.INT, r.maxConcurrentReparentsPerCell(), Range.atLeast(1),
+                        Importance.HIGH, "Cap on reparents in progress at once whose failing primary is in one cell.")
+                .define(LOCK_RETRY_MS, Type.LONG, r.lockRetryMs(), Range.atLeast(100), Importance.LOW,
+                        "A shard whose reparent was refused by the caps asks again after this.")
+                .define(LOCK_LEASE_MS, Type.LONG, r.lockLeaseMs(), Range.atLeast(1_000), Importance.LOW,
+                        "A reparent slot not released within this is taken back (its shard lost track of it).")
+                .define(NO_CANDIDATE_RETRY_MS, Type.LONG, r.noCandidateRetryMs(), Range.atLeast(1_000), Importance.LOW,
+                        "After 'no safe candidate', the shard looks again after this (or as soon as its tablets change).");
+    }
+
+    /** The recovery workflow's policy. */
+    public io.holdfast.health.recovery.RecoverySettings recoverySettings() {
+        return new io.holdfast.health.recovery.RecoverySettings(
+                io.holdfast.health.recovery.RecoverySettings.DurabilityPolicy.parse(getString(DURABILITY_POLICY)),
+                getLong(CANDIDATE_MAX_LAG_MS), getDouble(CORRELATED_CELL_SHARE), getLong(ANTI_FLAP_BLOCK_MS),
+                getInt(MAX_ATTEMPTS), getLong(REPARENT_TIMEOUT_MS), getLong(FENCE_TIMEOUT_MS), getLong(PROVISION_TIMEOUT_MS),
+                getLong(REPLACEMENT_TIMEOUT_MS), getLong(RETIRE_TIMEOUT_MS), getInt(MAX_CONCURRENT_REPARENTS),
+                getInt(MAX_CONCURRENT_REPARENTS_PER_CELL), getLong(LOCK_RETRY_MS), getLong(LOCK_LEASE_MS),
+                getLong(NO_CANDIDATE_RETRY_MS));
     }
 
     /** The classifier's thresholds. */

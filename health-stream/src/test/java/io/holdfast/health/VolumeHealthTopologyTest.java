@@ -270,7 +270,7 @@ class VolumeHealthTopologyTest {
     @Test
     void topologyMatchesItsSnapshot() {
         try (HealthDriver d = new HealthDriver()) {
-            TopologySnapshot.assertMatches(d.topology, Path.of("src/test/resources/topology/volume-health.txt"));
+            TopologySnapshot.assertMatches(d.topology, Path.of("src/test/resources/topology/health-app.txt"));
         }
     }
 

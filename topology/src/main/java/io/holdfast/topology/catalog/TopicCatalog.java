@@ -34,6 +34,7 @@ public final class TopicCatalog {
     private static final Duration EVENT_RETENTION = Duration.ofDays(7);
     private static final Duration METRIC_RETENTION = Duration.ofDays(1);
     private static final Duration AUDIT_RETENTION = Duration.ofDays(30);
+    private static final Duration INTERNAL_RETENTION = Duration.ofDays(1);
 
     private final String prefix;
     private final int partitions;
@@ -54,6 +55,14 @@ public final class TopicCatalog {
     public final Topic<String, ControlCommand> control;
     public final Topic<String, AuditEvent> audit;
     public final Topic<String, Alert> alerts;
+    /**
+     * The health app's own topics for its shard recovery workflow, which feeds back into itself (a
+     * shard asks the fleet coordinator for a reparent slot and is answered), a cycle Kafka Streams'
+     * repartition topics cannot express. Not contracts: the app alone writes and reads them.
+     */
+    public final Topic<String, byte[]> recoveryByVolume;
+    public final Topic<String, byte[]> recoveryByShard;
+    public final Topic<String, byte[]> recoveryCoordinator;
 
     /** Where the change-data topics are: Debezium names them {@code <topic.prefix>.<database>.<table>}. */
     public record CdcTopics(String debeziumTopicPrefix, String database, String revisionsTable, String headsTable) {
@@ -89,6 +98,12 @@ public final class TopicCatalog {
         control = avro("control", ControlCommand.class, TopicSettings.compacted(1, replicationFactor));
         audit = avro("audit", AuditEvent.class, TopicSettings.retained(partitions, replicationFactor, AUDIT_RETENTION));
         alerts = avro("alerts", Alert.class, TopicSettings.retained(partitions, replicationFactor, AUDIT_RETENTION));
+        TopicSettings internal = TopicSettings.retained(partitions, replicationFactor, INTERNAL_RETENTION);
+        recoveryByVolume = bytes("internal.health.recovery-by-volume", internal);
+        recoveryByShard = bytes("internal.health.recovery-by-shard", internal);
+        // One partition: the coordinator is the one place that sees every reparent in progress.
+        recoveryCoordinator = bytes("internal.health.recovery-coordinator",
+                TopicSettings.retained(1, replicationFactor, INTERNAL_RETENTION));
     }
 
     /** {@code dlq.<owner>}: records that could not be read or processed, with the reason in headers. */
@@ -100,7 +115,8 @@ public final class TopicCatalog {
     /** Every topic `topics ensure` creates. */
     public List<Topic<?, ?>> all() {
         List<Topic<?, ?>> all = new ArrayList<>(List.of(cdcRevisions, cdcEntityHeads, snapshots, tablets, volumeMetrics,
-                volumeHealth, workflow, reconcileCommands, fleetCommands, commandResults, control, audit, alerts));
+                volumeHealth, workflow, reconcileCommands, fleetCommands, commandResults, control, audit, alerts,
+                recoveryByVolume, recoveryByShard, recoveryCoordinator));
         for (String owner : DEAD_LETTER_OWNERS) {
             all.add(deadLetter(owner));
         }
@@ -131,6 +147,10 @@ public final class TopicCatalog {
 
     private Topic<String, String> json(String name, TopicSettings settings) {
         return new Topic<>(name, Serdes.String(), Serdes.String(), settings);
+    }
+
+    private Topic<String, byte[]> bytes(String name, TopicSettings settings) {
+        return new Topic<>(prefix + name, Serdes.String(), Serdes.ByteArray(), settings);
     }
 
     private <T extends SpecificRecord> Topic<String, T> avro(String name, Class<T> type, TopicSettings settings) {
