@@ -27,6 +27,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import io.holdfast.topology.testkit.TestStateDir;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -44,6 +45,7 @@ final class HealthDriver implements AutoCloseable {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final DeadLetterMetrics deadLetters = new DeadLetterMetrics(registry, "health");
     final Topology topology;
+    final TestStateDir stateDir = new TestStateDir();
     final TopologyTestDriver driver;
     final TestInputTopic<String, VolumeMetric> metrics;
     final TestInputTopic<byte[], byte[]> rawMetrics;
@@ -59,6 +61,7 @@ final class HealthDriver implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(StreamsDefaults.productionDefaults("health", config, catalog));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.path());
         props.put(DeadLetterMetrics.CONFIG_KEY, deadLetters);
         // The processing wall clock starts a day after the samples: nothing is dated in the future.
         driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(START + Duration.ofDays(1).toMillis()));
@@ -145,6 +148,10 @@ final class HealthDriver implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
+        try {
+            driver.close();
+        } finally {
+            stateDir.close();
+        }
     }
 }

@@ -20,6 +20,7 @@ import io.holdfast.topology.app.AppContext;
 import io.holdfast.topology.app.StreamsDefaults;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.errors.DeadLetterMetrics;
+import io.holdfast.topology.testkit.TestStateDir;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,7 @@ final class RecoveryDriver implements AutoCloseable {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final DeadLetterMetrics deadLetters = new DeadLetterMetrics(registry, "health");
     final Topology topology;
+    final TestStateDir stateDir = new TestStateDir();
     final TopologyTestDriver driver;
     final TestInputTopic<String, TabletRecord> tablets;
     final TestInputTopic<String, VolumeHealth> health;
@@ -78,6 +80,7 @@ final class RecoveryDriver implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(StreamsDefaults.productionDefaults("health", config, catalog));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.path());
         props.put(DeadLetterMetrics.CONFIG_KEY, deadLetters);
         driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(START));
         StringSerializer keys = new StringSerializer();
@@ -224,6 +227,10 @@ final class RecoveryDriver implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
+        try {
+            driver.close();
+        } finally {
+            stateDir.close();
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.holdfast.schemas.VolumeMetric;
 import io.holdfast.topology.app.demo.MetricRelayApp;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.config.HoldfastConfig;
+import io.holdfast.topology.testkit.TestStateDir;
 import io.holdfast.topology.testkit.TopologySnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -36,6 +37,13 @@ class MetricRelayTopologyTest {
         Properties props = new Properties();
         props.putAll(StreamsDefaults.productionDefaults("relay", config, catalog));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TestStateDir stateDir = new TestStateDir()) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.path());
+            verdictFollowsTheThreshold(props);
+        }
+    }
+
+    private void verdictFollowsTheThreshold(Properties props) {
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
             TestInputTopic<String, VolumeMetric> in = driver.createInputTopic(catalog.volumeMetrics.name(),
                     new StringSerializer(), catalog.volumeMetrics.valueSerde().serializer());
