@@ -43,6 +43,11 @@ public final class CandidateSelector {
         return safe.get(0);
     }
 
+    /** Whether {@code t} may be promoted instead of {@code failing} right now: safe, and the durability policy allows it. */
+    public boolean isPromotable(ShardState shard, TabletState t, TabletState failing, Collection<String> excluded) {
+        return isSafe(t, failing, excluded) && !shard.fenced.contains(t.alias) && durabilityAllows(shard, t, failing);
+    }
+
     /** Healthy, serving, caught-up replica that is not the failing tablet and was not tried. */
     public boolean isSafe(TabletState t, TabletState failing, Collection<String> excluded) {
         return t.inShard() && "REPLICA".equals(t.role) && t.serving && t.reachable

@@ -13,6 +13,11 @@ public enum Problem {
         TabletState p = s.primary();
         return p != null && !p.reachable ? p : null;
     }),
+    PRIMARY_FENCED("primary fenced by an earlier emergency reparent that found no candidate: it takes no writes", 1,
+            Workflow.Kind.EMERGENCY_REPARENT, s -> {
+        TabletState p = s.primary();
+        return p != null && s.fenced.contains(p.alias) ? p : null;
+    }),
     PRIMARY_STALLED("primary volume STALLED: I/O queued with no completions", 1, Workflow.Kind.EMERGENCY_REPARENT, s -> {
         TabletState p = s.primary();
         return p != null && "STALLED".equals(p.health) ? p : null;
@@ -21,9 +26,20 @@ public enum Problem {
         TabletState p = s.primary();
         return p != null && p.reachable && "DEGRADED".equals(p.health) ? p : null;
     }),
-    REPLICA_DEGRADED("replica volume DEGRADED or STALLED", 3, Workflow.Kind.REPLACE_REPLICA, s -> {
+    REPLICA_DEGRADED("replica volume DEGRADED or STALLED, or out of service with its replacement provisioned", 3,
+            Workflow.Kind.REPLACE_REPLICA, s -> {
         for (TabletState t : s.tablets.values()) {
-            if (!t.isPrimary() && t.inShard() && t.isDegradedOrStalled()) {
+            boolean failed = t.isDegradedOrStalled() || !t.serving && s.replacements.containsKey(t.alias);
+            if (!t.isPrimary() && t.inShard() && failed && !s.surplus.contains(t.alias)) {
+                return t;
+            }
+        }
+        return null;
+    }),
+    SURPLUS_REPLICA("replacement provisioned twice over: the extra replica is retired", 4, Workflow.Kind.RETIRE_SURPLUS, s -> {
+        for (String alias : s.surplus) {
+            TabletState t = s.tablets.get(alias);
+            if (t != null && t.inShard() && !t.isPrimary()) {
                 return t;
             }
         }
@@ -67,6 +83,21 @@ public enum Problem {
         public String key() {
             return problem.code() + "@" + tablet.alias + "#" + term;
         }
+    }
+
+    /** Every problem of the shard, most urgent first (each problem's first matching tablet). */
+    public static java.util.List<Found> detectAll(ShardState shard) {
+        java.util.List<Found> found = new java.util.ArrayList<>(2);
+        TabletState primary = shard.primary();
+        long term = primary == null ? 0 : primary.primaryTerm;
+        for (Problem p : values()) {
+            TabletState t = p.match.apply(shard);
+            if (t != null) {
+                found.add(new Found(p, t, term));
+            }
+        }
+        found.sort(java.util.Comparator.comparingInt(f -> f.problem().priority()));
+        return found;
     }
 
     /** The most urgent problem of the shard, or null. */

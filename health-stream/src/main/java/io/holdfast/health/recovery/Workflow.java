@@ -20,10 +20,16 @@ public final class Workflow {
         /** Stalled or unreachable primary: fence it, emergency reparent, then replace its volume. */
         EMERGENCY_REPARENT,
         /** Degraded replica: replace its volume, no reparent. */
-        REPLACE_REPLICA
+        REPLACE_REPLICA,
+        /** A replacement provisioned twice over (a late result of a step given up on): retire the extra one. */
+        RETIRE_SURPLUS;
+
+        public boolean isReparent() {
+            return this == PLANNED_REPARENT || this == EMERGENCY_REPARENT;
+        }
     }
 
-    /** Steps, in order; REPLACE_REPLICA starts at PROVISIONING. */
+    /** Steps, in order; REPLACE_REPLICA starts at PROVISIONING, RETIRE_SURPLUS at RETIRING. */
     public enum Phase { AWAIT_LOCK, FENCING, REPARENTING, PROVISIONING, AWAIT_REPLACEMENT, RETIRING }
 
     public String id;
@@ -56,6 +62,6 @@ public final class Workflow {
 
     @JsonIgnore
     public boolean isReparent() {
-        return kind != Kind.REPLACE_REPLICA;
+        return kind.isReparent();
     }
 }

@@ -458,13 +458,38 @@ class ShardRecoveryTopologyTest {
             d.succeed(single(d.newCommands()));
             d.update(a.get(1), b -> b.setRole(TabletRole.PRIMARY).setPrimaryTerm(2).setReplicationLagMs(null));
             d.update(a.get(0), b -> b.setRole(TabletRole.REPLICA).setPrimaryTerm(2));
-            assertEquals(FleetCommandType.PROVISION_VOLUME, single(d.newCommands()).getType());
+            FleetCommand provision = single(d.newCommands());
+            assertEquals(FleetCommandType.PROVISION_VOLUME, provision.getType());
 
             d.setHealth(a.get(1), STALLED);
             FleetCommand fence = single(d.newCommands());
             assertEquals(FleetCommandType.FENCE, fence.getType());
             assertEquals(a.get(1), fence.getTargetTabletAlias());
             assertTrue(d.decisions().contains("preempted"));
+
+            // The abandoned provisioning still finishes: its replacement is kept for a[0], not leaked.
+            String r0 = alias("zone1", 500);
+            d.result(provision, CommandOutcome.SUCCEEDED, Map.of("tablet_alias", r0, "volume_id", "vol-r0"));
+            assertEquals(r0, d.state(KEY).replacements.get(a.get(0)));
+            d.succeed(fence);
+            FleetCommand emergency = single(d.newCommands());
+            assertEquals(a.get(2), emergency.getNewPrimary());
+            d.succeed(emergency);
+            FleetCommand provisionForStalled = single(d.newCommands());
+            assertEquals(a.get(1), provisionForStalled.getTargetTabletAlias());
+            String r1 = alias("zone2", 501);
+            d.result(provisionForStalled, CommandOutcome.SUCCEEDED, Map.of("tablet_alias", r1, "volume_id", "vol-r1"));
+            d.publish(tablet(KS, SHARD, r1, TabletRole.REPLICA, 3).setVolumeId("vol-r1").setReplicationLagMs(10L).build());
+            d.publish(tablet(KS, SHARD, r0, TabletRole.REPLICA, 3).setVolumeId("vol-r0").setReplicationLagMs(10L).build());
+            FleetCommand retireStalled = single(d.newCommands());
+            assertEquals(a.get(1), retireStalled.getTargetTabletAlias());
+            d.newAudit();
+            d.succeed(retireStalled);
+            // Then the degraded replica a[0] is replaced by the adopted replacement: retire, no new provisioning.
+            FleetCommand retireDegraded = single(d.newCommands());
+            assertEquals(FleetCommandType.RETIRE_VOLUME, retireDegraded.getType());
+            assertEquals(a.get(0), retireDegraded.getTargetTabletAlias());
+            assertTrue(d.decisions().contains("replacement_adopted"));
         }
     }
 
