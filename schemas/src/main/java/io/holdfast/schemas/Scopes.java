@@ -50,6 +50,15 @@ public final class Scopes {
     }
 
     /**
+     * The key of an operator instruction on the {@code control} topic: the scope's key for an
+     * instruction to every app, {@code <app>@<scope key>} for one app. Compaction then keeps the
+     * latest instruction per scope and app, so one app's instruction never erases another's.
+     */
+    public static String controlKey(String app, Scope scope) {
+        return app == null ? key(scope) : app + "@" + key(scope);
+    }
+
+    /**
      * The canonical key of a scope: {@code global}, {@code keyspace:<ks>}, {@code shard:<ks>/<shard>},
      * {@code cell:<cell>}, {@code volume:<id>}, {@code tablet:<alias>}, {@code entity:<id>} or
      * {@code workflow:<stream/table>}.

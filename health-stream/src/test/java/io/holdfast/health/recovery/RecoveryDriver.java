@@ -176,11 +176,15 @@ final class RecoveryDriver implements AutoCloseable {
     }
 
     void pause(Scope scope, ControlAction action, Instant expires) {
+        control(null, scope, action, expires);
+    }
+
+    void control(String app, Scope scope, ControlAction action, Instant expires) {
         ControlCommand c = ControlCommand.newBuilder()
-                .setRequestId(UUID.randomUUID().toString()).setScope(scope).setApp(null).setAction(action)
+                .setRequestId(UUID.randomUUID().toString()).setScope(scope).setApp(app).setAction(action)
                 .setOperator("test").setReason("test").setIssuedTime(Instant.ofEpochMilli(now)).setExpiresTime(expires)
                 .build();
-        control.pipeInput(Scopes.key(scope), c, now);
+        control.pipeInput(Scopes.controlKey(app, scope), c, now);
     }
 
     void advance(Duration d) {

@@ -363,6 +363,23 @@ class ShardRecoveryTopologyTest {
     }
 
     @Test
+    void anInstructionToAnotherAppNeitherPausesThisOneNorErasesItsPause() {
+        try (RecoveryDriver d = new RecoveryDriver()) {
+            List<String> a = d.shard(KS, SHARD, 100);
+            d.control("health", Scopes.global(), ControlAction.PAUSE, null);
+            d.advance(Duration.ofSeconds(1));
+            d.control("reconciler", Scopes.global(), ControlAction.RESUME, null);
+            d.setHealth(a.get(0), DEGRADED);
+            d.advance(Duration.ofSeconds(5));
+            assertTrue(d.newCommands().isEmpty(), "the reconciler's resume leaves the health app's pause in force");
+
+            d.pause(Scopes.global(), ControlAction.RESUME); // later, to every app
+            d.advance(Duration.ofSeconds(3));
+            assertEquals(FleetCommandType.REPARENT, single(d.newCommands()).getType());
+        }
+    }
+
+    @Test
     void pauseOfOneShardLeavesTheOthersAndExpires() {
         try (RecoveryDriver d = new RecoveryDriver()) {
             List<String> a = d.shard(KS, "-80", 100);

@@ -7,9 +7,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The operator controls in force for a shard, read from the global copy of the {@code control} topic.
- * The topic is compacted by scope, so the latest instruction per scope is the one in force (PAUSE or
- * DRY_RUN_ON until a RESUME, DRY_RUN_OFF or its expiry). Scopes add up: a global pause pauses every
- * shard whatever a shard's own latest instruction says. Instructions for another app are ignored.
+ * The topic is compacted by scope and app ({@link io.holdfast.schemas.Scopes#controlKey}), so the latest
+ * instruction per scope is the one in force (PAUSE or DRY_RUN_ON until a RESUME, DRY_RUN_OFF or its
+ * expiry); of an instruction to every app and one to this app for the same scope, the later one.
+ * Scopes add up: a global pause pauses every shard whatever a shard's own latest instruction says.
+ * Instructions for another app are ignored.
  */
 final class ControlView {
 
@@ -27,8 +29,8 @@ final class ControlView {
         boolean paused = false;
         boolean dryRun = false;
         for (String scope : new String[] {"global", "keyspace:" + keyspace, "shard:" + keyspace + "/" + shard}) {
-            ControlCommand c = store.get(scope);
-            if (c == null || !inForce(c, now)) {
+            ControlCommand c = later(inForce(store.get(scope), now), inForce(store.get(app + "@" + scope), now));
+            if (c == null) {
                 continue;
             }
             paused |= c.getAction() == ControlAction.PAUSE;
@@ -37,9 +39,18 @@ final class ControlView {
         return paused || dryRun ? new ShardRecovery.Control(paused, dryRun) : ShardRecovery.Control.NONE;
     }
 
-    private boolean inForce(ControlCommand c, long now) {
-        return (c.getApp() == null || c.getApp().equals(app))
+    private ControlCommand inForce(ControlCommand c, long now) {
+        boolean inForce = c != null && (c.getApp() == null || c.getApp().equals(app))
                 && (c.getExpiresTime() == null || c.getExpiresTime().toEpochMilli() > now);
+        return inForce ? c : null;
+    }
+
+    /** For one scope, the instruction to every app and the one to this app: the later one is in force. */
+    private static ControlCommand later(ControlCommand toAll, ControlCommand toThisApp) {
+        if (toAll == null || toThisApp == null) {
+            return toAll == null ? toThisApp : toAll;
+        }
+        return toThisApp.getIssuedTime().isBefore(toAll.getIssuedTime()) ? toAll : toThisApp;
     }
 
     /** Keeps the global store equal to the topic (restoration bypasses it and copies the topic as is). */
