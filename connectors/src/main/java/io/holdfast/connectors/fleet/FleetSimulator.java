@@ -271,6 +271,11 @@ public final class FleetSimulator implements AutoCloseable {
      */
     public CompletableFuture<Optional<CommandResult>> execute(FleetCommand command) {
         synchronized (lock) {
+            if (closed) {
+                CompletableFuture<Optional<CommandResult>> refused = new CompletableFuture<>();
+                refused.cancel(false);
+                return refused;
+            }
             return engine.submit(command);
         }
     }
@@ -353,22 +358,26 @@ public final class FleetSimulator implements AutoCloseable {
         return commandRunner == null ? Optional.empty() : commandRunner.failure();
     }
 
-    /** Stops the command runner (if any), then the clock, then delivers what is pending and closes the producer. */
+    /**
+     * Abandons the commands still running (their records stay uncommitted: a restarted simulator gets
+     * them again), stops the command runner if any, then the clock, then delivers what is pending and
+     * closes the producer.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        FleetCommandRunner commandRunner = runner;
-        if (commandRunner != null) {
-            commandRunner.close();
-        }
         synchronized (lock) {
+            if (closed) {
+                return;
+            }
             closed = true;
             if (randomInjector != null) {
                 randomInjector.stop();
             }
             engine.abandon();
+        }
+        FleetCommandRunner commandRunner = runner;
+        if (commandRunner != null) {
+            commandRunner.close();
         }
         time.close();
         for (AutoCloseable resource : attached) {

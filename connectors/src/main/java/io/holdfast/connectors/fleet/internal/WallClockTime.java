@@ -2,6 +2,7 @@ package io.holdfast.connectors.fleet.internal;
 
 import io.holdfast.connectors.fleet.SimulationTime;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,17 +37,23 @@ public final class WallClockTime implements SimulationTime {
             return;
         }
         long delay = Math.max(0, atMillis - nowMillis());
-        scheduler.schedule(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                // A failing task would otherwise vanish into its future: keep it for the owner to report.
-                if (failure == null) {
-                    failure = e;
-                }
-                log.error("simulation task failed: {}", e.toString(), e);
+        try {
+            scheduler.schedule(() -> runGuarded(task), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile: tasks not yet due are dropped, as close() promises.
+        }
+    }
+
+    private void runGuarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            // A failing task would otherwise vanish into its future: keep it for the owner to report.
+            if (failure == null) {
+                failure = e;
             }
-        }, delay, TimeUnit.MILLISECONDS);
+            log.error("simulation task failed: {}", e.toString(), e);
+        }
     }
 
     /** The first task that failed, if one did. */
