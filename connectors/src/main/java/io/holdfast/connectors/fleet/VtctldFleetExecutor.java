@@ -9,7 +9,10 @@ import io.holdfast.schemas.CommandResult;
 import io.holdfast.schemas.FleetCommand;
 import io.holdfast.schemas.FleetCommandType;
 import io.holdfast.schemas.ReparentMode;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Executes fleet commands on Vitess through {@code vtctldclient}:
@@ -69,9 +73,14 @@ public final class VtctldFleetExecutor implements FleetExecutor {
         this.clock = clock;
     }
 
-    /** The driver {@code config} describes; fails with a message naming the key when the vtctld address is missing. */
+    /**
+     * The driver {@code config} describes; fails with a message naming the key when the vtctld
+     * address is missing or vtctldclient cannot be found.
+     */
     public static VtctldFleetExecutor fromConfig(FleetExecutorConfig config) {
-        Settings settings = new Settings(config.vtctldPath(), config.vtctldServer(), config.vtctldGlobalArgs(), config.vtctldTimeout(),
+        String server = config.vtctldServer();
+        requireExecutable(config.vtctldPath());
+        Settings settings = new Settings(config.vtctldPath(), server, config.vtctldGlobalArgs(), config.vtctldTimeout(),
                 config.waitReplicasTimeout(), config.passExpectedPrimary(), config.verifyPrimary());
         Map<FleetCommandType, List<String>> hookCommands = new EnumMap<>(FleetCommandType.class);
         hookCommands.put(FleetCommandType.FENCE, config.fenceHook());
@@ -86,6 +95,23 @@ public final class VtctldFleetExecutor implements FleetExecutor {
         String name = config.executorName();
         return new VtctldFleetExecutor(name, settings,
                 new HookExecutor(hookCommands, settingNames, config.hookTimeout(), processes, name, clock), processes, clock);
+    }
+
+    /** A path to an executable file, or a name found on PATH: else every command would fail the same way. */
+    private static void requireExecutable(String binary) {
+        if (binary.contains(File.separator)) {
+            if (!Files.isExecutable(Path.of(binary))) {
+                throw new ConfigException(FleetExecutorConfig.VTCTLD_PATH, binary, "not an executable file");
+            }
+            return;
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
+                return;
+            }
+        }
+        throw new ConfigException(FleetExecutorConfig.VTCTLD_PATH, binary, "not found on PATH (" + path + ")");
     }
 
     @Override

@@ -237,10 +237,17 @@ class VtctldFleetExecutorTest {
     }
 
     @Test
-    void withoutAServerTheDriverDoesNotStart() {
+    void withoutAServerOrABinaryTheDriverDoesNotStart() {
         ConfigException e = assertThrows(ConfigException.class, () -> VtctldFleetExecutor.fromConfig(
                 FleetExecutorConfig.load(Optional.empty(), Map.of(), Map.of())));
         assertTrue(e.getMessage().contains(FleetExecutorConfig.VTCTLD_SERVER), e.getMessage());
+
+        ConfigException missing = assertThrows(ConfigException.class, () -> executor(Map.of(
+                FleetExecutorConfig.VTCTLD_PATH, dir.resolve("no-such-vtctldclient").toString())));
+        assertTrue(missing.getMessage().contains(FleetExecutorConfig.VTCTLD_PATH), missing.getMessage());
+        ConfigException notOnPath = assertThrows(ConfigException.class, () -> executor(Map.of(
+                FleetExecutorConfig.VTCTLD_PATH, "vtctldclient-that-is-nowhere")));
+        assertTrue(notOnPath.getMessage().contains("not found on PATH"), notOnPath.getMessage());
     }
 
     // ----- hooks for what vtctld does not do -----
