@@ -280,18 +280,37 @@ public final class FleetSimulator implements AutoCloseable {
         }
     }
 
-    /** The next command of {@code type} (of {@code shard}, a name or key, unless null) answers FAILED and changes nothing. */
+    /**
+     * The next command of {@code type} (of {@code shard}, a name or key, unless null) answers FAILED and changes nothing.
+     *
+     * @throws IllegalArgumentException if {@code shard} is not one of the fleet's
+     */
     public void failNext(FleetCommandType type, String shard) {
         synchronized (lock) {
+            requireKnownShard(shard);
             engine.arm(type, shard, CommandEngine.Fault.FAIL);
         }
     }
 
-    /** The next command of {@code type} (of {@code shard}, a name or key, unless null) is never answered and changes nothing. */
+    /**
+     * The next command of {@code type} (of {@code shard}, a name or key, unless null) is never answered and changes nothing.
+     *
+     * @throws IllegalArgumentException if {@code shard} is not one of the fleet's
+     */
     public void timeOutNext(FleetCommandType type, String shard) {
         synchronized (lock) {
+            requireKnownShard(shard);
             engine.arm(type, shard, CommandEngine.Fault.NO_ANSWER);
         }
+    }
+
+    /** A fault armed for a shard that does not exist would wait forever without a word: refuse it instead. */
+    private void requireKnownShard(String shard) {
+        if (shard == null) {
+            return;
+        }
+        String keyPrefix = model.layout().keyspace() + "/";
+        model.requireShard(shard.startsWith(keyPrefix) ? shard.substring(keyPrefix.length()) : shard);
     }
 
     /** The simulator as a {@link FleetExecutor}: each call waits for the simulated operation to end. */

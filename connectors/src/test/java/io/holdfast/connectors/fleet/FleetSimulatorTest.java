@@ -312,6 +312,14 @@ class FleetSimulatorTest {
         assertEquals(2, counts.executed(FleetCommandType.REPARENT));
     }
 
+    @Test
+    void aFaultForAShardTheFleetDoesNotHaveIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sim.failNext(FleetCommandType.REPARENT, "-8O"));
+        assertTrue(e.getMessage().contains("no shard '-8O'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> sim.timeOutNext(FleetCommandType.FENCE, "other/-55"));
+        sim.timeOutNext(FleetCommandType.FENCE, "commerce/-55");
+    }
+
     // ----- provisioning, catch-up and retirement -----
 
     @Test

@@ -26,8 +26,8 @@ public final class KafkaFleetSink implements FleetSink {
     private final Serializer<String> keys;
     private final Serializer<TabletRecord> tabletValues;
     private final Serializer<VolumeMetric> metricValues;
-    private final SendCounter tabletSends = new SendCounter("tablet");
-    private final SendCounter metricSends = new SendCounter("metric");
+    private final SendCounter tabletSends = new SendCounter("tablet records");
+    private final SendCounter metricSends = new SendCounter("volume metrics");
 
     /** Over {@code producer}, which must be idempotent with {@code acks=all} (tests pass a mock). */
     public KafkaFleetSink(Producer<byte[], byte[]> producer, TopicCatalog catalog) {
