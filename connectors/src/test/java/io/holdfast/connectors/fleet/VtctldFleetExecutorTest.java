@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.holdfast.connectors.fleet.internal.CommandResults;
 import io.holdfast.schemas.CommandOutcome;
 import io.holdfast.schemas.CommandResult;
 import io.holdfast.schemas.FleetCommand;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -248,6 +250,60 @@ class VtctldFleetExecutorTest {
         ConfigException notOnPath = assertThrows(ConfigException.class, () -> executor(Map.of(
                 FleetExecutorConfig.VTCTLD_PATH, "vtctldclient-that-is-nowhere")));
         assertTrue(notOnPath.getMessage().contains("not found on PATH"), notOnPath.getMessage());
+    }
+
+    // ----- idempotency on command_id, as the runner drives the driver -----
+
+    @Test
+    void aDuplicateCommandIdDoesNotRunVtctldclientAgainAndGetsTheSameResult() throws Exception {
+        FleetCommand command = command(ReparentMode.PLANNED);
+        try (RunnerOnMockClients runner = new RunnerOnMockClients(executor(Map.of()), List.of())) {
+            runner.sendAndAwaitCommit(command);
+            assertEquals(2, calls().size(), "GetShard, then PlannedReparentShard");
+            // The shard now has the new primary: a second reparent would be refused, or worse, go the other way.
+            answer("getshard", 0, GET_SHARD.replace("\"cell\": \"zone1\"", "\"cell\": \"zone2\"").replace("\"uid\": 100", "\"uid\": 101"), "");
+
+            runner.sendAndAwaitCommit(command);
+
+            assertEquals(2, calls().size(), "vtctldclient not run for the duplicate");
+            List<CommandResult> results = runner.results();
+            assertEquals(2, results.size(), "the duplicate is answered too");
+            assertEquals(CommandOutcome.SUCCEEDED, results.get(0).getOutcome(), results.get(0).toString());
+            assertEquals(results.get(0), results.get(1), "with the earlier result, unchanged");
+            assertEquals(1, runner.status().executed());
+            assertEquals(1, runner.status().republished());
+        }
+    }
+
+    @Test
+    void aCommandAnsweredBeforeARestartIsNotRunAgain() throws Exception {
+        FleetCommand command = command(ReparentMode.EMERGENCY);
+        Instant before = Instant.now().minusSeconds(30);
+        CommandResult earlier = CommandResults.of(command, "vtctld@before-restart",
+                CommandOutcome.SUCCEEDED, null, before, before.plusSeconds(3),
+                Map.of("new_primary", CANDIDATE, "old_primary", PRIMARY, "primary_term", "5"));
+        try (RunnerOnMockClients runner = new RunnerOnMockClients(executor(Map.of()), List.of(earlier))) {
+            runner.sendAndAwaitCommit(command);
+            assertTrue(calls().isEmpty(), "no vtctldclient call: " + calls());
+            assertEquals(List.of(earlier), runner.results(), "the earlier result, published again");
+        }
+    }
+
+    @Test
+    void aRefusalIsRememberedLikeAnyOtherOutcome() throws Exception {
+        answer("reparent", 1, "", "E0101 rpc error: code = FailedPrecondition desc = "
+                + "primary zone3-0000000102 is not equal to expected alias zone1-0000000100\n");
+        FleetCommand command = command(ReparentMode.PLANNED);
+        try (RunnerOnMockClients runner = new RunnerOnMockClients(executor(Map.of()), List.of())) {
+            runner.sendAndAwaitCommit(command);
+            answer("reparent", 0, "finished PlannedReparentShard\n", "");
+            runner.sendAndAwaitCommit(command);
+
+            assertEquals(2, calls().size(), "one GetShard and one refused PlannedReparentShard, nothing for the duplicate");
+            List<CommandResult> results = runner.results();
+            assertEquals(List.of(CommandOutcome.REJECTED_PRECONDITION, CommandOutcome.REJECTED_PRECONDITION),
+                    results.stream().map(CommandResult::getOutcome).toList(), "a refused command id stays refused");
+        }
     }
 
     // ----- hooks for what vtctld does not do -----
