@@ -1,5 +1,7 @@
 package io.holdfast.launcher.internal;
 
+import io.holdfast.connectors.fleet.FleetExecutorConfig;
+import io.holdfast.connectors.fleet.SimulatorConfig;
 import io.holdfast.connectors.metrics.AgentConfig;
 import io.holdfast.connectors.metrics.CloudWatchConfig;
 import io.holdfast.health.HealthConfig;
@@ -16,6 +18,7 @@ public final class AllSettings {
     private AllSettings() {}
 
     public static ConfigDef definition() {
-        return CloudWatchConfig.define(AgentConfig.define(HealthConfig.define(HoldfastConfig.baseDefinition())));
+        return SimulatorConfig.define(FleetExecutorConfig.define(
+                CloudWatchConfig.define(AgentConfig.define(HealthConfig.define(HoldfastConfig.baseDefinition())))));
     }
 }

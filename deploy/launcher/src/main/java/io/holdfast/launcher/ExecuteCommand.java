@@ -1,0 +1,92 @@
+package io.holdfast.launcher;
+
+import io.holdfast.connectors.fleet.FleetCommandRunner;
+import io.holdfast.connectors.fleet.FleetExecutorConfig;
+import io.holdfast.connectors.fleet.VtctldFleetExecutor;
+import io.holdfast.launcher.internal.ConfigOptions;
+import io.holdfast.launcher.internal.StatusLoop;
+import io.holdfast.launcher.internal.StopSignal;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code holdfast execute ...}: command executors, from the command topics to the real systems. */
+@Command(name = "execute", mixinStandardHelpOptions = true, description = "Execute the commands the stream apps decide.",
+        subcommands = ExecuteCommand.Fleet.class)
+final class ExecuteCommand implements Runnable {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** One driver so far; naming it on the command line keeps scripts valid when a second one comes. */
+    enum Driver { VTCTLD }
+
+    @Command(name = "fleet", mixinStandardHelpOptions = true,
+            description = {"Execute commands.fleet (reparents, fences, volume provisioning and retirement) and publish each "
+                    + "outcome to commands.results, until Ctrl-C.",
+                    "vtctld: reparents with vtctldclient PlannedReparentShard / EmergencyReparentShard; the other operations "
+                            + "with the hooks holdfast.fleet.hook.*. Settings: holdfast.fleet.* (see `holdfast config --list`)."})
+    static final class Fleet implements Callable<Integer> {
+
+        private static final Duration STATUS_EVERY = Duration.ofSeconds(10);
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        ConfigOptions config;
+
+        @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "vtctld",
+                description = "Where commands are carried out (default ${DEFAULT-VALUE}): vtctld is vtctldclient for reparents "
+                        + "and the holdfast.fleet.hook.* programs for the rest; the simulator has its own command, `holdfast sim fleet`.")
+        Driver driver;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            FleetExecutorConfig settings = FleetExecutorConfig.ofValidated(config.validated(Map.of()));
+            VtctldFleetExecutor executor = VtctldFleetExecutor.fromConfig(settings);
+            StopSignal stop = StopSignal.install();
+            FleetCommandRunner runner = FleetCommandRunner.start(settings, settings.runnerSettings(), executor);
+            try {
+                out.printf("holdfast execute fleet: %s against vtctld %s as %s (group %s); %s; Ctrl-C stops%n", executor.settings().binary(),
+                        executor.settings().server(), executor.name(), settings.runnerSettings().groupId(), hooks(settings));
+                out.flush();
+                StatusLoop.run("execute fleet", stop, STATUS_EVERY, out, () -> runner.status().oneLine(), runner::failure);
+                out.printf("holdfast execute fleet: stopping (%s)%n", stop.reason());
+                out.flush();
+            } finally {
+                runner.close();
+                executor.close();
+            }
+            out.printf("holdfast execute fleet: stopped: %s%n", runner.status().oneLine());
+            return 0;
+        }
+
+        /** Which operations have a hook: the others are answered FAILED "not configured", which an operator should know at start. */
+        private static String hooks(FleetExecutorConfig settings) {
+            List<String> configured = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            (settings.fenceHook().isEmpty() ? missing : configured).add("fence");
+            (settings.provisionHook().isEmpty() ? missing : configured).add("provision");
+            (settings.retireHook().isEmpty() ? missing : configured).add("retire");
+            if (missing.isEmpty()) {
+                return "hooks for fence, provision and retire";
+            }
+            return (configured.isEmpty() ? "no hooks" : "hooks for " + String.join(", ", configured)) + " (no "
+                    + String.join(", ", missing) + " hook: those commands are answered FAILED)";
+        }
+    }
+}
