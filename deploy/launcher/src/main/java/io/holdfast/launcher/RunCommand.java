@@ -30,7 +30,9 @@ final class RunCommand implements Runnable {
     }
 
     @Command(name = "health", mixinStandardHelpOptions = true,
-            description = "The health app: fleet.volume-metrics -> state.volume-health (volume health classifier).")
+            description = "The health app: fleet.volume-metrics -> state.volume-health (volume health classifier), and "
+                    + "state.volume-health + fleet.tablets + commands.results -> commands.fleet (shard reparent, fence, "
+                    + "replace and retire workflow; see health-stream/RECOVERY.md).")
     static final class Health implements Callable<Integer> {
 
         @Spec

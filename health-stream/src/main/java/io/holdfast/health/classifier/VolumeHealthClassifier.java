@@ -127,8 +127,8 @@ public final class VolumeHealthClassifier {
             }
         }
         boolean peerKnown = !Double.isNaN(peerP50);
-        int baselineIndex = baselineIndex(v, bucket);
-        double baselineP50 = baselineIndex >= 0 && v.baselineCount[baselineIndex] >= s.baselineMinSamples()
+        int baselineIndex = comparableBaseline(v, bucket);
+        double baselineP50 = baselineIndex >= 0
                 ? Math.exp(v.baselineSumLog[baselineIndex] / v.baselineWeight[baselineIndex]) : Double.NaN;
         double load = !Double.isNaN(x.bytesPerSecond) ? x.bytesPerSecond : x.opsPerSecond;
         boolean throughputBaselineKnown = v.baselineThroughputCount >= s.baselineMinSamples() && v.baselineThroughputWeight > 0;
@@ -406,6 +406,31 @@ public final class VolumeHealthClassifier {
             v.baselineQueueSum += w * queue;
             v.baselineThroughputCount++;
         }
+    }
+
+    /**
+     * The learned baseline to judge a sample at {@code bucket} against: its own load's, else the
+     * nearest one learned at a higher load. A volume that turns slow usually does less, so its load
+     * falls into a bucket it has never been healthy in; latency at a higher load bounds what is normal
+     * at a lower one, so the comparison stays conservative. At a load above any learned, none (more
+     * load may rightly mean more latency). -1 if none.
+     */
+    private int comparableBaseline(VolumeState v, int bucket) {
+        int own = baselineIndex(v, bucket);
+        if (own >= 0 && v.baselineCount[own] >= s.baselineMinSamples()) {
+            return own;
+        }
+        if (bucket == Sample.UNKNOWN_LOAD) {
+            return -1;
+        }
+        int best = -1;
+        for (int i = 0; i < v.baselineBuckets; i++) {
+            if (v.baselineBucket[i] > bucket && v.baselineCount[i] >= s.baselineMinSamples()
+                    && (best < 0 || v.baselineBucket[i] < v.baselineBucket[best])) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private static int baselineIndex(VolumeState v, int bucket) {
