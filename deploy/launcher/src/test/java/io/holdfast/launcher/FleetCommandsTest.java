@@ -10,98 +10,70 @@ import io.holdfast.connectors.fleet.ManualTime;
 import io.holdfast.launcher.internal.SimulatorConsole;
 import io.holdfast.schemas.TabletRecord;
 import io.holdfast.schemas.VolumeMetric;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** `holdfast sim fleet` and `holdfast execute fleet` up to the point where they would reach a cluster, and the simulator's console. */
 class FleetCommandsTest {
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int exit = Holdfast.run(args);
-            return new Run(exit, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
-    private static void assertOneLine(Run r, String expected) {
-        String[] lines = r.err().strip().split("\n");
-        assertEquals(1, lines.length, "one line on stderr:\n" + r.err());
-        assertTrue(lines[0].startsWith("holdfast: ") && lines[0].contains(expected), r.err());
-        assertFalse(r.err().contains("\tat "), "no stack trace");
-    }
-
     @Test
     void bothCommandsAreRegisteredWithHelp() {
-        Run help = run("--help");
+        CliRun help = CliRun.run("--help");
         assertTrue(help.out().contains("sim") && help.out().contains("execute"), help.out());
-        Run sim = run("sim", "fleet", "--help");
+        CliRun sim = CliRun.run("sim", "fleet", "--help");
         assertEquals(0, sim.exit());
         for (String option : new String[] {"--shards", "--tablets", "--cells", "--period-ms", "--time-scale", "--inject-rate",
                 "--fail-next", "--time-out-next", "--config", "--set"}) {
             assertTrue(sim.out().contains(option), option + " missing from:\n" + sim.out());
         }
-        Run execute = run("execute", "fleet", "--help");
+        CliRun execute = CliRun.run("execute", "fleet", "--help");
         assertEquals(0, execute.exit());
         assertTrue(execute.out().contains("--driver") && execute.out().contains("vtctld"), execute.out());
     }
 
     @Test
     void badUsageAndBadSettingsEndWithOneLine() {
-        Run noCluster = run("sim", "fleet");
+        CliRun noCluster = CliRun.run("sim", "fleet");
         assertEquals(1, noCluster.exit());
-        assertOneLine(noCluster, "No bootstrap.servers");
+        noCluster.assertOneLine("No bootstrap.servers");
 
-        Run badShards = run("sim", "fleet", "--shards", "0");
+        CliRun badShards = CliRun.run("sim", "fleet", "--shards", "0");
         assertEquals(1, badShards.exit());
-        assertOneLine(badShards, "holdfast.sim.shards");
+        badShards.assertOneLine("holdfast.sim.shards");
 
-        Run badFault = run("sim", "fleet", "--fail-next", "REBOOT", "--set", "bootstrap.servers=127.0.0.1:9");
+        CliRun badFault = CliRun.run("sim", "fleet", "--fail-next", "REBOOT", "--set", "bootstrap.servers=127.0.0.1:9");
         assertEquals(1, badFault.exit());
-        assertOneLine(badFault, "'REBOOT' is not one of");
+        badFault.assertOneLine("'REBOOT' is not one of");
 
-        Run notANumber = run("sim", "fleet", "--shards", "many");
+        CliRun notANumber = CliRun.run("sim", "fleet", "--shards", "many");
         assertEquals(2, notANumber.exit());
-        assertOneLine(notANumber, "'--shards': 'many' is not an int");
+        notANumber.assertOneLine("'--shards': 'many' is not an int");
 
-        Run badScale = run("sim", "fleet", "--time-scale", "0", "--set", "bootstrap.servers=127.0.0.1:9");
+        CliRun badScale = CliRun.run("sim", "fleet", "--time-scale", "0", "--set", "bootstrap.servers=127.0.0.1:9");
         assertEquals(1, badScale.exit());
-        assertOneLine(badScale, "holdfast.sim.time.scale");
+        badScale.assertOneLine("holdfast.sim.time.scale");
 
-        Run unknownKey = run("sim", "fleet", "--set", "holdfast.sim.shard=2", "--set", "bootstrap.servers=127.0.0.1:9");
+        CliRun unknownKey = CliRun.run("sim", "fleet", "--set", "holdfast.sim.shard=2", "--set", "bootstrap.servers=127.0.0.1:9");
         assertEquals(1, unknownKey.exit());
-        assertOneLine(unknownKey, "Unknown configuration holdfast.sim.shard");
+        unknownKey.assertOneLine("Unknown configuration holdfast.sim.shard");
 
-        Run badDriver = run("execute", "fleet", "--driver", "ansible");
+        CliRun badDriver = CliRun.run("execute", "fleet", "--driver", "ansible");
         assertEquals(2, badDriver.exit());
-        assertOneLine(badDriver, "--driver");
+        badDriver.assertOneLine("--driver");
 
-        Run noServer = run("execute", "fleet");
+        CliRun noServer = CliRun.run("execute", "fleet");
         assertEquals(1, noServer.exit());
-        assertOneLine(noServer, "holdfast.fleet.vtctld.server");
+        noServer.assertOneLine("holdfast.fleet.vtctld.server");
 
-        Run noBinary = run("execute", "fleet", "--set", "holdfast.fleet.vtctld.server=127.0.0.1:15999",
+        CliRun noBinary = CliRun.run("execute", "fleet", "--set", "holdfast.fleet.vtctld.server=127.0.0.1:15999",
                 "--set", "holdfast.fleet.vtctld.path=/nonexistent/vtctldclient");
         assertEquals(1, noBinary.exit());
-        assertOneLine(noBinary, "holdfast.fleet.vtctld.path");
+        noBinary.assertOneLine("holdfast.fleet.vtctld.path");
     }
 
     @Test
     void configListShowsTheFleetKeys() {
-        Run list = run("config", "--list");
+        CliRun list = CliRun.run("config", "--list");
         assertEquals(0, list.exit());
         for (String key : new String[] {"holdfast.sim.shards", "holdfast.sim.tablets", "holdfast.sim.cells", "holdfast.sim.time.scale",
                 "holdfast.sim.delay.planned.reparent.ms", "holdfast.sim.inject.rate.per.hour", "holdfast.fleet.vtctld.server",

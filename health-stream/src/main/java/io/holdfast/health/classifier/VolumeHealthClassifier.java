@@ -147,7 +147,13 @@ public final class VolumeHealthClassifier {
                     && (Double.isNaN(v.lastQueueDepth) || x.queueDepth >= v.lastQueueDepth);
         }
         streak(v, VolumeState.RULE_SLO, slo, t, period);
-        streak(v, VolumeState.RULE_BASELINE, baseline, t, period);
+        // A slow sample at a load the volume has no comparable baseline for is no evidence either way:
+        // a baseline deviation in progress holds (neither extended nor broken) instead of clearing.
+        boolean baselineHeld = hasLatency && Double.isNaN(baselineP50) && lat >= s.acuteMinLatencyUs()
+                && v.streakCoverMs[VolumeState.RULE_BASELINE] > 0;
+        if (!baselineHeld) {
+            streak(v, VolumeState.RULE_BASELINE, baseline, t, period);
+        }
         streak(v, VolumeState.RULE_PEER_OUTLIER, outlier, t, period);
         streak(v, VolumeState.RULE_COLLAPSE, collapse, t, period);
         streak(v, VolumeState.RULE_STALL, stalledNow, t, period);
@@ -206,7 +212,7 @@ public final class VolumeHealthClassifier {
             v.failSlowSinceMs = Long.MIN_VALUE;
         }
 
-        boolean firing = slo || baseline || outlier || collapse || stalledNow || failSlow;
+        boolean firing = slo || baseline || baselineHeld || outlier || collapse || stalledNow || failSlow;
         v.cleanCoverMs = firing ? 0 : v.cleanCoverMs + period;
         boolean stallSustained = v.streakCoverMs[VolumeState.RULE_STALL] >= s.stallSustainMs();
         int acute = sustainedAcuteRule(v);
