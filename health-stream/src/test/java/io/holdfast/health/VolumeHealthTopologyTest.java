@@ -8,6 +8,7 @@ import static io.holdfast.schemas.VolumeHealthState.SUSPECT;
 import static io.holdfast.schemas.VolumeHealthState.UNKNOWN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,6 +174,25 @@ class VolumeHealthTopologyTest {
             assertEquals(List.of("HEALTHY->UNKNOWN:telemetry_gap"), changes(gap));
             d.tick(HealthDriver.steady("vol-1", 0), PEERS);
             assertEquals(List.of("UNKNOWN->HEALTHY:telemetry_ok"), changes(d.transitionsOf("vol-1")));
+        }
+    }
+
+    @Test
+    void samplesThatWereOnlyDelayedBringTheVolumeBackWithoutGoingBackInEventTime() {
+        try (HealthDriver d = warm(new HealthDriver())) {
+            d.transitions();
+            // The app falls behind (a pause, a rebalance): on the wall clock everything looks silent.
+            d.driver.advanceWallClockTime(Duration.ofSeconds(10));
+            List<VolumeHealth> gap = d.transitionsOf("vol-1");
+            assertEquals(List.of("HEALTHY->UNKNOWN:telemetry_gap"), changes(gap));
+            // Then the delayed samples arrive, dated before the gap's deadline.
+            d.steadyFor(1, PEERS);
+            d.steadyFor(1, "vol-1");
+            List<VolumeHealth> back = d.transitionsOf("vol-1");
+            assertEquals(List.of("UNKNOWN->HEALTHY:telemetry_ok"), changes(back));
+            assertFalse(back.get(0).getEventTime().isBefore(gap.get(0).getEventTime()),
+                    "a volume's transitions never go back in event time: " + gap.get(0).getEventTime() + " then "
+                            + back.get(0).getEventTime());
         }
     }
 

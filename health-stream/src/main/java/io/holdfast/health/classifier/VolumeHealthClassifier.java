@@ -83,7 +83,10 @@ public final class VolumeHealthClassifier {
         }
         resetStreaks(v);
         evidenceOfSample = false;
-        transition(v, UNKNOWN, Rule.TELEMETRY_GAP, v.lastEventMs, deadline,
+        // Dated at the last sample heard, not at the deadline: a gap declared on the wall clock while samples
+        // were only delayed is followed by a sample older than the deadline, and a volume's transitions
+        // must never go back in event time (consumers keep the newest by event time).
+        transition(v, UNKNOWN, Rule.TELEMETRY_GAP, v.lastEventMs, v.lastEventMs,
                 String.format(Locale.ROOT, "no sample for %d s", (deadline - v.lastEventMs) / 1000), sink);
     }
 
