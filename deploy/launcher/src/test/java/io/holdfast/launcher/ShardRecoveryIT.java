@@ -1,7 +1,6 @@
 package io.holdfast.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -55,9 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole recovery loop on the real embedded broker: the fleet simulator (30 shards x 3 tablets,
  * per-second volume metrics, commands executed with their compare-and-set checks) and the packaged
  * health app as its own JVM. Ten primary degradations, one of them a stall and one a correlated cell
- * event, are each detected, reparented, replaced and retired with no split brain; then the health
- * app is killed with SIGKILL in the middle of a workflow and restarted, and the workflow finishes
- * from its store with one reparent and each step once.
+ * event, are each detected, reparented, replaced and retired with no split brain and no degraded
+ * tablet promoted; then the health app is killed with SIGKILL in the middle of a workflow and
+ * restarted, and the workflow finishes from its store with one reparent and each step once.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class ShardRecoveryIT {
@@ -130,11 +129,12 @@ class ShardRecoveryIT {
             for (LedgerEntry e : entries) {
                 assertTrue(e.impactEnd().isPresent() && e.replacementProvisioned() && e.degradedVolumeRetired(), e.toString());
             }
-            // A correlated event promotes outside the sick cell.
+            // No reparent promoted a tablet the events hit. (Which cell a candidate comes from under a
+            // correlated event is not at stake here: with three tablets over three cells a shard never has a
+            // second tablet in the failing cell. ShardRecoveryTopologyTest covers that preference.)
+            Set<String> hitTablets = injections.stream().flatMap(i -> i.tabletAliases().stream()).collect(Collectors.toSet());
             for (FleetCommand c : recorder.commands(FleetCommandType.REPARENT)) {
-                if (c.getDecidedTime().isAfter(cellEvent.onset()) && cellEvent.shardKeys().contains(ks + "/" + c.getShard())) {
-                    assertNotEquals(cell, cellOf(c.getNewPrimary()), "correlated " + cell + " event, candidate " + c);
-                }
+                assertTrue(!hitTablets.contains(c.getNewPrimary()), "promoted a degraded tablet: " + c);
             }
             long primariesHit = entries.stream().filter(e -> e.reparents() > 0).count();
             assertTrue(primariesHit >= 10, "ten or more primaries reparented: " + primariesHit);
@@ -257,10 +257,6 @@ class ShardRecoveryIT {
         }
         int rank = (int) Math.ceil(p / 100.0 * sorted.size());
         return sorted.get(Math.max(0, rank - 1));
-    }
-
-    private static String cellOf(String alias) {
-        return alias.substring(0, alias.lastIndexOf('-'));
     }
 
     private static List<LedgerEntry> entries(FleetSimulator fleet, Collection<Injection> injections) {

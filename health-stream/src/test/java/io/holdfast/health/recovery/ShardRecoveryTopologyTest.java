@@ -5,6 +5,7 @@ import static io.holdfast.health.recovery.RecoveryDriver.tablet;
 import static io.holdfast.schemas.VolumeHealthState.DEGRADED;
 import static io.holdfast.schemas.VolumeHealthState.HEALTHY;
 import static io.holdfast.schemas.VolumeHealthState.STALLED;
+import static io.holdfast.schemas.VolumeHealthState.UNKNOWN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -219,6 +220,37 @@ class ShardRecoveryTopologyTest {
         }
     }
 
+
+    @Test
+    void volumesThatFellSilentDoNotDiluteACellsDegradedShare() {
+        try (RecoveryDriver d = new RecoveryDriver()) {
+            String primary = alias("zone1", 100);
+            String sameCell = alias("zone1", 101);
+            String otherCell = alias("zone2", 102);
+            d.publish(tablet(KS, SHARD, primary, TabletRole.PRIMARY, 1).build());
+            d.publish(tablet(KS, SHARD, sameCell, TabletRole.REPLICA, 1).setReplicationLagMs(10L).build());
+            d.publish(tablet(KS, SHARD, otherCell, TabletRole.REPLICA, 1).setReplicationLagMs(200L).build());
+            for (String t : List.of(primary, sameCell, otherCell)) {
+                d.setHealth(t, HEALTHY);
+            }
+            // zone1 has had 12 other volumes; 8 were retired long ago (silent: UNKNOWN), 3 of the 4 left degrade.
+            for (int i = 0; i < 12; i++) {
+                d.setHealth(alias("zone1", 900 + i), HEALTHY);
+            }
+            for (int i = 0; i < 8; i++) {
+                d.setHealth(alias("zone1", 900 + i), UNKNOWN);
+            }
+            for (int i = 8; i < 11; i++) {
+                d.setHealth(alias("zone1", 900 + i), DEGRADED);
+            }
+            d.setHealth(primary, DEGRADED);
+            FleetCommand reparent = single(d.newCommands());
+            assertEquals(otherCell, reparent.getNewPrimary(), "4 of the 6 reporting zone1 volumes degraded: prefer zone2");
+            AuditEvent chosen = d.newAudit().stream().filter(e -> e.getDecision().equals("candidate_chosen"))
+                    .findFirst().orElseThrow();
+            assertEquals(String.valueOf(4 / 6.0), chosen.getEvidence().get("failing_cell_degraded_share"));
+        }
+    }
     @Test
     void degradedReplicaIsReplacedWithoutReparent() {
         try (RecoveryDriver d = new RecoveryDriver()) {

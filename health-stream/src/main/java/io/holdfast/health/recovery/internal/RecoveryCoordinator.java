@@ -75,20 +75,29 @@ final class RecoveryCoordinator {
         return grant;
     }
 
-    /** Keeps per-cell counts of volumes and of DEGRADED/STALLED volumes, from health transitions. */
+    /**
+     * Keeps per-cell counts of reporting volumes and of DEGRADED/STALLED ones, from health transitions.
+     * A volume that falls silent (UNKNOWN: retired, detached, or not reporting) leaves the counts, so
+     * that volumes replaced long ago do not dilute a cell's share.
+     */
     void onHealth(VolumeHealth h) {
         if (h.getCell() == null) {
             return;
         }
         boolean degraded = h.getState() == VolumeHealthState.DEGRADED || h.getState() == VolumeHealthState.STALLED;
+        boolean reporting = h.getState() != VolumeHealthState.UNKNOWN;
         String before = volumes.get(h.getVolumeId());
-        String after = h.getCell() + "|" + (degraded ? "1" : "0");
-        if (after.equals(before)) {
+        String after = reporting ? h.getCell() + "|" + (degraded ? "1" : "0") : null;
+        if (java.util.Objects.equals(after, before)) {
             return;
         }
         if (before != null) {
             String[] b = before.split("\\|");
             adjust(b[0], -1, "1".equals(b[1]) ? -1 : 0);
+        }
+        if (after == null) {
+            volumes.delete(h.getVolumeId());
+            return;
         }
         adjust(h.getCell(), 1, degraded ? 1 : 0);
         volumes.put(h.getVolumeId(), after);
