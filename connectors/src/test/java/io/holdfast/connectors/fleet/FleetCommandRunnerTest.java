@@ -10,12 +10,9 @@ import io.holdfast.connectors.fleet.internal.CommandResults;
 import io.holdfast.schemas.CommandOutcome;
 import io.holdfast.schemas.CommandResult;
 import io.holdfast.schemas.FleetCommand;
-import io.holdfast.schemas.FleetCommandType;
 import io.holdfast.schemas.ReparentMode;
 import io.holdfast.topology.catalog.TopicCatalog;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,14 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,13 +35,10 @@ import org.junit.jupiter.api.Test;
 /** The runner's bookkeeping on Kafka's mock clients: commits, idempotency, retries, dead letters. */
 class FleetCommandRunnerTest {
 
-    private static final TopicCatalog CATALOG = new TopicCatalog("", 1, (short) 1, Map.of(), TopicCatalog.CdcTopics.DEFAULT);
+    private static final TopicCatalog CATALOG = RunnerOnMockClients.CATALOG;
     private static final TopicPartition COMMANDS = new TopicPartition(CATALOG.fleetCommands.name(), 0);
     private static final TopicPartition RESULTS = new TopicPartition(CATALOG.commandResults.name(), 0);
     private static final Serializer<FleetCommand> COMMAND_BYTES = CATALOG.fleetCommands.valueSerde().serializer();
-    private static final Serializer<CommandResult> RESULT_BYTES = CATALOG.commandResults.valueSerde().serializer();
-    private static final FleetCommandRunner.Settings SETTINGS = new FleetCommandRunner.Settings("g", 4, 3, Duration.ofMillis(5),
-            Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofSeconds(5));
 
     /** Answers SUCCEEDED unless told otherwise per command id; records every call. */
     private static final class ScriptedExecutor implements FleetExecutor {
@@ -87,55 +76,20 @@ class FleetCommandRunnerTest {
     }
 
     private final ScriptedExecutor executor = new ScriptedExecutor();
-    /** Keeps the last committed offset where a test can read it even after the runner closed the consumer. */
-    private static final class CommandsConsumer extends MockConsumer<byte[], byte[]> {
-        volatile long committed;
-
-        CommandsConsumer() {
-            super("earliest");
-        }
-
-        @Override
-        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-            super.commitSync(offsets);
-            OffsetAndMetadata offset = offsets.get(COMMANDS);
-            if (offset != null) {
-                committed = offset.offset();
-            }
-        }
-    }
-
-    private final CommandsConsumer commands = new CommandsConsumer();
-    private final MockConsumer<byte[], byte[]> resultsReader = new MockConsumer<>("earliest");
     private MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final List<CommandResult> earlierResults = new ArrayList<>();
+    private RunnerOnMockClients fleet;
     private FleetCommandRunner runner;
-    private long nextOffset;
 
     private void start() {
-        resultsReader.updatePartitions(RESULTS.topic(), List.of(new PartitionInfo(RESULTS.topic(), 0, null, null, null)));
-        resultsReader.updateBeginningOffsets(Map.of(RESULTS, 0L));
-        resultsReader.updateEndOffsets(Map.of(RESULTS, (long) earlierResults.size()));
-        resultsReader.schedulePollTask(() -> {
-            long offset = 0;
-            for (CommandResult result : earlierResults) {
-                resultsReader.addRecord(new ConsumerRecord<>(RESULTS.topic(), 0, offset++, result.getTarget().getBytes(StandardCharsets.UTF_8),
-                        RESULT_BYTES.serialize(RESULTS.topic(), result)));
-            }
-        });
-        commands.schedulePollTask(() -> {
-            commands.rebalance(List.of(COMMANDS));
-            commands.updateBeginningOffsets(Map.of(COMMANDS, 0L));
-        });
-        runner = new FleetCommandRunner(SETTINGS, executor, commands, resultsReader, producer, CATALOG, Clock.systemUTC());
-        runner.begin();
-        waitUntil(() -> !commands.assignment().isEmpty(), "partition assigned");
+        fleet = new RunnerOnMockClients(executor, earlierResults, producer);
+        runner = fleet.runner();
     }
 
     @AfterEach
     void stop() {
-        if (runner != null) {
-            runner.close();
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
@@ -145,40 +99,27 @@ class FleetCommandRunnerTest {
     }
 
     private void send(String key, byte[] value) {
-        commands.addRecord(new ConsumerRecord<>(COMMANDS.topic(), 0, nextOffset++, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+        fleet.send(key, value);
     }
 
     private void send(FleetCommand command) {
-        send(CommandResults.shardKey(command), COMMAND_BYTES.serialize(COMMANDS.topic(), command));
+        fleet.send(command);
     }
 
     private long committed() {
-        return commands.committed;
+        return fleet.committed();
     }
 
     private List<ProducerRecord<byte[], byte[]>> sentTo(String topic) {
-        return producer.history().stream().filter(r -> r.topic().equals(topic)).toList();
+        return fleet.sentTo(topic);
     }
 
     private List<CommandResult> results() {
-        return sentTo(RESULTS.topic()).stream()
-                .map(r -> CATALOG.commandResults.valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+        return fleet.results();
     }
 
     private static void waitUntil(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            try {
-                // The runner works on its own threads: give them real time.
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        RunnerOnMockClients.waitUntil(condition, what);
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -51,12 +52,18 @@ final class RunnerOnMockClients implements AutoCloseable {
     }
 
     private final CommandsConsumer commands = new CommandsConsumer();
-    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> producer;
     private final FleetCommandRunner runner;
     private long nextOffset;
 
     /** Starts a runner on {@code executor} whose {@code commands.results} already holds {@code earlierResults}. */
     RunnerOnMockClients(FleetExecutor executor, List<CommandResult> earlierResults) {
+        this(executor, earlierResults, new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()));
+    }
+
+    /** As above, publishing through {@code producer} (e.g. one that does not acknowledge by itself). */
+    RunnerOnMockClients(FleetExecutor executor, List<CommandResult> earlierResults, MockProducer<byte[], byte[]> producer) {
+        this.producer = producer;
         MockConsumer<byte[], byte[]> resultsReader = new MockConsumer<>("earliest");
         resultsReader.updatePartitions(RESULTS.topic(), List.of(new PartitionInfo(RESULTS.topic(), 0, null, null, null)));
         resultsReader.updateBeginningOffsets(Map.of(RESULTS, 0L));
@@ -78,9 +85,27 @@ final class RunnerOnMockClients implements AutoCloseable {
     }
 
     void send(FleetCommand command) {
+        send(CommandResults.shardKey(command), CATALOG.fleetCommands.valueSerde().serializer().serialize(COMMANDS.topic(), command));
+    }
+
+    /** A record of {@code commands.fleet} as given: any key, any bytes (poison included). */
+    void send(String key, byte[] value) {
         commands.addRecord(new ConsumerRecord<>(COMMANDS.topic(), 0, nextOffset++,
-                CommandResults.shardKey(command).getBytes(StandardCharsets.UTF_8),
-                CATALOG.fleetCommands.valueSerde().serializer().serialize(COMMANDS.topic(), command)));
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    /** The offset committed last on {@code commands.fleet} (readable after the runner closed the consumer). */
+    long committed() {
+        return commands.committed;
+    }
+
+    /** What the runner published to {@code topic}, in order. */
+    List<ProducerRecord<byte[], byte[]>> sentTo(String topic) {
+        return producer.history().stream().filter(r -> r.topic().equals(topic)).toList();
+    }
+
+    FleetCommandRunner runner() {
+        return runner;
     }
 
     /** Sends {@code command} and waits until its record, and every one before it, is committed. */
@@ -92,7 +117,7 @@ final class RunnerOnMockClients implements AutoCloseable {
 
     /** What was published to {@code commands.results}, in order. */
     List<CommandResult> results() {
-        return producer.history().stream().filter(r -> r.topic().equals(RESULTS.topic()))
+        return sentTo(RESULTS.topic()).stream()
                 .map(r -> CATALOG.commandResults.valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
     }
 

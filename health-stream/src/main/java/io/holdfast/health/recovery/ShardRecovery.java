@@ -353,9 +353,7 @@ public final class ShardRecovery {
         }
         if (found == null) {
             for (String step : s.abandonedSteps.values()) {
-                String[] parts = step.split("\\|", 3);
-                long deadline = parts.length > 2 ? Long.parseLong(parts[2]) : now;
-                nextCheck = Math.min(nextCheck, deadline + settings.replacementTimeoutMs() + 1); // see forgetLostSteps
+                nextCheck = Math.min(nextCheck, lostAtMs(step) + 1); // see forgetLostSteps
             }
             s.nextCheckMs = nextCheck == Long.MAX_VALUE ? 0 : nextCheck;
             return;
@@ -498,11 +496,14 @@ public final class ShardRecovery {
      * start a command after its deadline): waiting for it would keep the shard from ever being quiet.
      */
     private void forgetLostSteps(ShardState s, long now) {
-        s.abandonedSteps.values().removeIf(step -> {
-            String[] parts = step.split("\\|", 3);
-            long deadline = parts.length > 2 ? Long.parseLong(parts[2]) : 0;
-            return now > deadline + settings.replacementTimeoutMs();
-        });
+        s.abandonedSteps.values().removeIf(step -> now > lostAtMs(step));
+    }
+
+    /** When an abandoned step ("TYPE|tablet|deadline") with no result yet is taken for lost. */
+    private long lostAtMs(String step) {
+        String[] parts = step.split("\\|", 3);
+        long deadline = parts.length > 2 ? Long.parseLong(parts[2]) : 0;
+        return deadline + settings.replacementTimeoutMs();
     }
 
     private static boolean provisioningInFlight(ShardState s) {

@@ -196,15 +196,10 @@ class ShardRecoveryTopologyTest {
     void correlatedCellDegradationPrefersACandidateInAnotherCell() {
         for (boolean correlated : List.of(false, true)) {
             try (RecoveryDriver d = new RecoveryDriver()) {
-                String primary = alias("zone1", 100);
-                String sameCell = alias("zone1", 101);
-                String otherCell = alias("zone2", 102);
-                d.publish(tablet(KS, SHARD, primary, TabletRole.PRIMARY, 1).build());
-                d.publish(tablet(KS, SHARD, sameCell, TabletRole.REPLICA, 1).setReplicationLagMs(10L).build());
-                d.publish(tablet(KS, SHARD, otherCell, TabletRole.REPLICA, 1).setReplicationLagMs(200L).build());
-                for (String t : List.of(primary, sameCell, otherCell)) {
-                    d.setHealth(t, HEALTHY);
-                }
+                List<String> tablets = primaryWithCandidatesInItsCellAndAnother(d);
+                String primary = tablets.get(0);
+                String sameCell = tablets.get(1);
+                String otherCell = tablets.get(2);
                 // Other volumes of zone1 (no tablet of this shard): 10 in all, 4 of them degraded when correlated.
                 for (int i = 0; i < 8; i++) {
                     d.setHealth(alias("zone1", 900 + i), correlated && i < 3 ? DEGRADED : HEALTHY);
@@ -221,18 +216,29 @@ class ShardRecoveryTopologyTest {
     }
 
 
+    /**
+     * A HEALTHY shard whose primary is in zone1, with a caught-up replica in zone1 (lag 10 ms) and a
+     * slower one in zone2 (200 ms): primary, same-cell and other-cell aliases.
+     */
+    private static List<String> primaryWithCandidatesInItsCellAndAnother(RecoveryDriver d) {
+        String primary = alias("zone1", 100);
+        String sameCell = alias("zone1", 101);
+        String otherCell = alias("zone2", 102);
+        d.publish(tablet(KS, SHARD, primary, TabletRole.PRIMARY, 1).build());
+        d.publish(tablet(KS, SHARD, sameCell, TabletRole.REPLICA, 1).setReplicationLagMs(10L).build());
+        d.publish(tablet(KS, SHARD, otherCell, TabletRole.REPLICA, 1).setReplicationLagMs(200L).build());
+        for (String t : List.of(primary, sameCell, otherCell)) {
+            d.setHealth(t, HEALTHY);
+        }
+        return List.of(primary, sameCell, otherCell);
+    }
+
     @Test
     void volumesThatFellSilentDoNotDiluteACellsDegradedShare() {
         try (RecoveryDriver d = new RecoveryDriver()) {
-            String primary = alias("zone1", 100);
-            String sameCell = alias("zone1", 101);
-            String otherCell = alias("zone2", 102);
-            d.publish(tablet(KS, SHARD, primary, TabletRole.PRIMARY, 1).build());
-            d.publish(tablet(KS, SHARD, sameCell, TabletRole.REPLICA, 1).setReplicationLagMs(10L).build());
-            d.publish(tablet(KS, SHARD, otherCell, TabletRole.REPLICA, 1).setReplicationLagMs(200L).build());
-            for (String t : List.of(primary, sameCell, otherCell)) {
-                d.setHealth(t, HEALTHY);
-            }
+            List<String> tablets = primaryWithCandidatesInItsCellAndAnother(d);
+            String primary = tablets.get(0);
+            String otherCell = tablets.get(2);
             // zone1 has had 12 other volumes; 8 were retired long ago (silent: UNKNOWN), 3 of the 4 left degrade.
             for (int i = 0; i < 12; i++) {
                 d.setHealth(alias("zone1", 900 + i), HEALTHY);
