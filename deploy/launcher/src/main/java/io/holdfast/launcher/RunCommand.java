@@ -4,6 +4,8 @@ import io.holdfast.health.HealthApp;
 import io.holdfast.health.HealthConfig;
 import io.holdfast.launcher.internal.ConfigOptions;
 import io.holdfast.launcher.internal.StopSignal;
+import io.holdfast.reconciler.ReconcilerApp;
+import io.holdfast.reconciler.ReconcilerConfig;
 import io.holdfast.topology.app.RunningApp;
 import io.holdfast.topology.app.StreamsApp;
 import io.holdfast.topology.config.HoldfastConfig;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code holdfast run <app>}: one stream app against a real cluster, until Ctrl-C or SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one of holdfast's stream apps.",
-        subcommands = RunCommand.Health.class)
+        subcommands = {RunCommand.Health.class, RunCommand.Reconciler.class})
 final class RunCommand implements Runnable {
 
     @Spec
@@ -45,6 +47,26 @@ final class RunCommand implements Runnable {
         public Integer call() throws Exception {
             HealthConfig settings = HealthConfig.ofValidated(config.validated(Map.of()));
             return runUntilStopped(new HealthApp(settings), settings, spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "reconciler", mixinStandardHelpOptions = true,
+            description = "The reconciler: Debezium change events of the revisions and heads tables + s3.snapshots -> "
+                    + "commands.reconcile (ReplaySnapshot, MarkPublished, AdvanceHead), alerts (invariant violations), "
+                    + "audit, and state.workflow (copy, GTID and diff progress). Queries: /entities/<id>, /workflow, "
+                    + "/workflow/diff.")
+    static final class Reconciler implements Callable<Integer> {
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        ConfigOptions config;
+
+        @Override
+        public Integer call() throws Exception {
+            ReconcilerConfig settings = ReconcilerConfig.ofValidated(config.validated(Map.of()));
+            return runUntilStopped(new ReconcilerApp(settings), settings, spec.commandLine().getOut());
         }
     }
 

@@ -63,6 +63,12 @@ public final class TopicCatalog {
     public final Topic<String, byte[]> recoveryByVolume;
     public final Topic<String, byte[]> recoveryByShard;
     public final Topic<String, byte[]> recoveryCoordinator;
+    /**
+     * The reconciler's own re-keying topics: every input by entity id, and progress partials by workflow
+     * key. Named here so that operators find them; not contracts.
+     */
+    public final Topic<String, byte[]> reconcilerByEntity;
+    public final Topic<String, byte[]> reconcilerProgress;
 
     /** Where the change-data topics are: Debezium names them {@code <topic.prefix>.<database>.<table>}. */
     public record CdcTopics(String debeziumTopicPrefix, String database, String revisionsTable, String headsTable) {
@@ -71,7 +77,9 @@ public final class TopicCatalog {
 
     public TopicCatalog(HoldfastConfig config) {
         this(config.topicPrefix(), config.getInt(HoldfastConfig.TOPIC_PARTITIONS),
-                config.getShort(HoldfastConfig.TOPIC_REPLICATION_FACTOR), config.kafkaProperties(), CdcTopics.DEFAULT);
+                config.getShort(HoldfastConfig.TOPIC_REPLICATION_FACTOR), config.kafkaProperties(), new CdcTopics(
+                        config.getString(HoldfastConfig.CDC_TOPIC_PREFIX), config.getString(HoldfastConfig.CDC_DATABASE),
+                        config.getString(HoldfastConfig.CDC_REVISIONS_TABLE), config.getString(HoldfastConfig.CDC_HEADS_TABLE)));
     }
 
     public TopicCatalog(String prefix, int partitions, short replicationFactor, Map<String, Object> serdeConfig, CdcTopics cdc) {
@@ -104,6 +112,8 @@ public final class TopicCatalog {
         // One partition: the coordinator is the one place that sees every reparent in progress.
         recoveryCoordinator = bytes("internal.health.recovery-coordinator",
                 TopicSettings.retained(1, replicationFactor, INTERNAL_RETENTION));
+        reconcilerByEntity = bytes("internal.reconciler.inputs-by-entity", internal);
+        reconcilerProgress = bytes("internal.reconciler.progress-by-workflow", internal);
     }
 
     /** {@code dlq.<owner>}: records that could not be read or processed, with the reason in headers. */
@@ -116,7 +126,7 @@ public final class TopicCatalog {
     public List<Topic<?, ?>> all() {
         List<Topic<?, ?>> all = new ArrayList<>(List.of(cdcRevisions, cdcEntityHeads, snapshots, tablets, volumeMetrics,
                 volumeHealth, workflow, reconcileCommands, fleetCommands, commandResults, control, audit, alerts,
-                recoveryByVolume, recoveryByShard, recoveryCoordinator));
+                recoveryByVolume, recoveryByShard, recoveryCoordinator, reconcilerByEntity, reconcilerProgress));
         for (String owner : DEAD_LETTER_OWNERS) {
             all.add(deadLetter(owner));
         }

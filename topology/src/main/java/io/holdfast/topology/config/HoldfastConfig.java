@@ -35,6 +35,12 @@ public class HoldfastConfig extends AbstractConfig {
     public static final String SHUTDOWN_TIMEOUT_MS = "holdfast.shutdown.timeout.ms";
     public static final String THREAD_REPLACEMENTS_MAX = "holdfast.thread.replacements.max";
     public static final String THREAD_REPLACEMENTS_WINDOW_MS = "holdfast.thread.replacements.window.ms";
+    public static final String CDC_TOPIC_PREFIX = "holdfast.cdc.topic.prefix";
+    public static final String CDC_DATABASE = "holdfast.cdc.database";
+    public static final String CDC_REVISIONS_TABLE = "holdfast.cdc.revisions.table";
+    public static final String CDC_HEADS_TABLE = "holdfast.cdc.heads.table";
+    public static final String SNAPSHOTS_BUCKET = "holdfast.snapshots.bucket";
+    public static final String SNAPSHOTS_PREFIX = "holdfast.snapshots.prefix";
 
     private static final ConfigDef BASE = baseDefinition();
 
@@ -107,7 +113,20 @@ public class HoldfastConfig extends AbstractConfig {
                         "A stream thread that dies of a transient error is replaced at most this many times within "
                                 + THREAD_REPLACEMENTS_WINDOW_MS + "; one more and the client shuts down.")
                 .define(THREAD_REPLACEMENTS_WINDOW_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
-                        "Window over which " + THREAD_REPLACEMENTS_MAX + " is counted.");
+                        "Window over which " + THREAD_REPLACEMENTS_MAX + " is counted.")
+                .define(CDC_TOPIC_PREFIX, Type.STRING, "cdc.holdfast", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "Debezium's topic.prefix (its logical server name): change events of table T of database D are on "
+                                + "'<this>.<D>.<T>' (after " + TOPIC_PREFIX + "), and their source.name is this value.")
+                .define(CDC_DATABASE, Type.STRING, "holdfast", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "Database (Vitess keyspace) holding the revisions and heads tables.")
+                .define(CDC_REVISIONS_TABLE, Type.STRING, "revisions", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "Table of revision rows, one per (entity, revision); inserted once, never updated.")
+                .define(CDC_HEADS_TABLE, Type.STRING, "entity_heads", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "Table of entity heads, one row per entity; only ever moved up.")
+                .define(SNAPSHOTS_BUCKET, Type.STRING, "holdfast-snapshots", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "S3 bucket of the entity snapshots (the system of record).")
+                .define(SNAPSHOTS_PREFIX, Type.STRING, "snapshots/", Importance.HIGH,
+                        "Key prefix of the snapshots in the bucket; objects are '<prefix><entity>/<revision>'.");
     }
 
     private static ConfigDef.Validator replicationFactor() {

@@ -5,6 +5,7 @@ import io.holdfast.connectors.fleet.SimulatorConfig;
 import io.holdfast.connectors.metrics.AgentConfig;
 import io.holdfast.connectors.metrics.CloudWatchConfig;
 import io.holdfast.health.HealthConfig;
+import io.holdfast.reconciler.ReconcilerConfig;
 import io.holdfast.topology.config.HoldfastConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -19,6 +20,7 @@ public final class AllSettings {
 
     public static ConfigDef definition() {
         return SimulatorConfig.define(FleetExecutorConfig.define(
-                CloudWatchConfig.define(AgentConfig.define(HealthConfig.define(HoldfastConfig.baseDefinition())))));
+                CloudWatchConfig.define(AgentConfig.define(ReconcilerConfig.define(
+                        HealthConfig.define(HoldfastConfig.baseDefinition()))))));
     }
 }

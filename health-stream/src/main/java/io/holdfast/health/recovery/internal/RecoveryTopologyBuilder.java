@@ -97,7 +97,7 @@ public final class RecoveryTopologyBuilder {
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ControlView.STORE),
                         Serdes.String(), controlSerde).withLoggingDisabled(),
                 "recovery-control-source", keyReader, controlSerde.deserializer(), catalog.control.name(),
-                "recovery-control-updater", ControlView.Updater::new);
+                "recovery-control-updater", () -> new io.holdfast.topology.app.GlobalStoreUpdater<>(ControlView.STORE));
 
         List<String> stores = new ArrayList<>(List.of(SHARDS_STORE, VolumeShardJoin.LINKS_STORE, VolumeShardJoin.HEALTH_STORE,
                 RecoveryCoordinator.SLOTS_STORE, ControlView.STORE));

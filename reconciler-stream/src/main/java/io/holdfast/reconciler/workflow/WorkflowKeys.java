@@ -1,0 +1,29 @@
+package io.holdfast.reconciler.workflow;
+
+/**
+ * Keys of {@code state.workflow} ({@code <stream>/<table>}), one writer per key:
+ * <ul>
+ *   <li>{@code <debezium server>/<table>}: a binlog table, written by the reconciler from the change events;</li>
+ *   <li>{@code s3:<bucket>/<prefix>}: the S3 scanner's own progress, written by the scanner; its
+ *       {@code copy_started_time}/{@code copy_finished_time} are the start and end of the latest pass that
+ *       listed every object, which the reconciler needs before it may call a revision row's snapshot missing;</li>
+ *   <li>{@code diff:<bucket>/<prefix>}: the reconciler's comparison of the scanner's passes with Vitess.</li>
+ * </ul>
+ */
+public final class WorkflowKeys {
+
+    private WorkflowKeys() {
+    }
+
+    public static String table(String server, String table) {
+        return server + "/" + table;
+    }
+
+    public static String scan(String bucket, String prefix) {
+        return "s3:" + bucket + "/" + prefix;
+    }
+
+    public static String diff(String bucket, String prefix) {
+        return "diff:" + bucket + "/" + prefix;
+    }
+}
