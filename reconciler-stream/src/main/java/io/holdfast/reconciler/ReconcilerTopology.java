@@ -84,7 +84,7 @@ public final class ReconcilerTopology {
         EntityProcessor.Wiring wiring = new EntityProcessor.Wiring("reconciler-commands-sink", "reconciler-audit-sink",
                 "reconciler-alerts-sink", "reconciler-diff-progress-sink",
                 WorkflowKeys.table(server, catalog.cdc().revisionsTable()), WorkflowKeys.table(server, catalog.cdc().headsTable()),
-                WorkflowKeys.scan(bucket, prefix), WorkflowKeys.diff(bucket, prefix), punctuateEvery, timerBatch);
+                WorkflowKeys.diff(bucket, prefix), punctuateEvery, timerBatch);
         t.addProcessor("reconciler-entities", () -> new EntityProcessor(reconciler, metrics, wiring),
                 "reconciler-inputs-by-entity-source");
         // Cached: an entity is written on every observation; the cache coalesces a burst into one changelog record.

@@ -51,7 +51,7 @@ public final class EntityProcessor implements Processor<String, EntityInput, Str
 
     /** Sink node names and the workflow keys the conditions are read from. */
     public record Wiring(String commandsSink, String auditSink, String alertsSink, String progressSink,
-                         String revisionsWorkflowKey, String headsWorkflowKey, String scanWorkflowKey,
+                         String revisionsWorkflowKey, String headsWorkflowKey,
                          String diffWorkflowKey, Duration punctuateEvery, int timerBatch) {
     }
 
@@ -190,7 +190,8 @@ public final class EntityProcessor implements Processor<String, EntityInput, Str
         }
         WorkflowProgress revisions = workflows.get(wiring.revisionsWorkflowKey());
         WorkflowProgress heads = workflows.get(wiring.headsWorkflowKey());
-        WorkflowProgress scan = workflows.get(wiring.scanWorkflowKey());
+        // The reconciler's own diff, not the scanner's report: a pass counts once this app compared its objects.
+        WorkflowProgress scan = workflows.get(wiring.diffWorkflowKey());
         boolean copyDone = copied(revisions) && copied(heads);
         long lastCompleteScan = scan == null || scan.getCopyStartedTime() == null || scan.getCopyFinishedTime() == null
                 ? -1 : scan.getCopyStartedTime().toEpochMilli();

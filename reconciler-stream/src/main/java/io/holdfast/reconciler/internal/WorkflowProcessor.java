@@ -5,6 +5,7 @@ import io.holdfast.reconciler.workflow.WorkflowMerge;
 import io.holdfast.schemas.DiffPass;
 import io.holdfast.schemas.WorkflowProgress;
 import io.holdfast.topology.serde.JsonSerde;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class WorkflowProcessor implements Processor<String, ProgressPartia
 
     public static final String PARTIALS_STORE = "reconciler-workflow-partials";
 
+    private static final String COMPLETE_SUFFIX = "!complete";
     private static final JsonSerde<ProgressPartial> PARTIAL_JSON = new JsonSerde<>(ProgressPartial.class);
 
     private final String diffKey;
@@ -52,6 +54,8 @@ public final class WorkflowProcessor implements Processor<String, ProgressPartia
         this.context = context;
         partials = context.getStateStore(PARTIALS_STORE);
         workflows = context.getStateStore(EntityProcessor.WORKFLOW_GLOBAL_STORE);
+        WorkflowProgress published = workflows.get(diffKey);
+        lastDiffPublished = published == null ? null : published.getDiffPass();
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::checkDiffCompletion);
     }
 
@@ -75,15 +79,30 @@ public final class WorkflowProcessor implements Processor<String, ProgressPartia
         List<ProgressPartial> all = partialsOf(workflowKey);
         WorkflowProgress merged;
         if (workflowKey.equals(diffKey)) {
-            merged = WorkflowMerge.mergeDiff(workflowKey, bucket, prefix, all, workflows.get(scanKey), now);
+            merged = WorkflowMerge.mergeDiff(workflowKey, bucket, prefix, all, workflows.get(scanKey),
+                    lastComplete(), now);
             if (merged == null || sameDiff(merged.getDiffPass(), lastDiffPublished)) {
                 return;
             }
             lastDiffPublished = merged.getDiffPass();
+            if (merged.getCopyStartedTime() != null) {
+                partials.put(diffKey + COMPLETE_SUFFIX, (merged.getCopyStartedTime().toEpochMilli() + ","
+                        + merged.getCopyFinishedTime().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+            }
         } else {
             merged = WorkflowMerge.mergeCdc(workflowKey, all, now);
         }
         context.forward(new Record<>(workflowKey, merged, now));
+    }
+
+    /** The latest completed diff pass {start, finish}, kept beside the partials (outside their key range); or null. */
+    private long[] lastComplete() {
+        byte[] stored = partials.get(diffKey + COMPLETE_SUFFIX);
+        if (stored == null) {
+            return null;
+        }
+        String[] parts = new String(stored, StandardCharsets.UTF_8).split(",");
+        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
     }
 
     private static boolean sameDiff(DiffPass a, DiffPass b) {

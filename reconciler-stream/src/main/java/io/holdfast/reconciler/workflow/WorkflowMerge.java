@@ -72,10 +72,14 @@ public final class WorkflowMerge {
 
     /**
      * The diff of the latest pass: the counts of every task for that pass, COMPLETED once the scanner
-     * reports the pass complete (every object listed) and every task's count is in.
+     * reports the pass complete (every object listed) and the reconciler has compared at least as many
+     * objects of it. {@code copy_started_time}/{@code copy_finished_time} carry the latest COMPLETED pass
+     * (this one, or {@code previousComplete} = {start, finish} of an earlier one, or null): a revision row
+     * committed before such a pass started must have had its snapshot compared in it.
      */
     public static WorkflowProgress mergeDiff(String workflowKey, String bucket, String prefix,
-                                             List<ProgressPartial> partials, WorkflowProgress scanner, long now) {
+                                             List<ProgressPartial> partials, WorkflowProgress scanner,
+                                             long[] previousComplete, long now) {
         String pass = null;
         long passStarted = Long.MAX_VALUE;
         for (ProgressPartial p : partials) {
@@ -116,9 +120,14 @@ public final class WorkflowMerge {
                 .setHeadLags(lags).setViolations(violations).setLastKey(lastKey)
                 .setStartedTime(Instant.ofEpochMilli(passStarted))
                 .setFinishedTime(complete ? scanned.getFinishedTime() : null).build();
+        long[] lastComplete = complete
+                ? new long[] {scanned.getStartedTime().toEpochMilli(), scanned.getFinishedTime() == null ? now : scanned.getFinishedTime().toEpochMilli()}
+                : previousComplete;
         return WorkflowProgress.newBuilder()
                 .setWorkflow(EntityReconciler.APP).setStream("diff:" + bucket).setTable(prefix)
                 .setPhase(WorkflowPhase.REPLICATING).setDiffPass(diff)
+                .setCopyStartedTime(lastComplete == null ? null : Instant.ofEpochMilli(lastComplete[0]))
+                .setCopyFinishedTime(lastComplete == null ? null : Instant.ofEpochMilli(lastComplete[1]))
                 .setUpdatedTime(Instant.ofEpochMilli(now)).build();
     }
 }
