@@ -67,7 +67,7 @@ public final class ReconcilerTopology {
         // Inputs, validated and keyed by entity.
         t.addSource("reconciler-cdc-source", keyReader, keyReader, catalog.cdcRevisions.name(), catalog.cdcEntityHeads.name());
         CdcMapping mapping = new CdcMapping(catalog.cdc().revisionsTable(), catalog.cdc().headsTable(), columns);
-        t.addProcessor("reconciler-read-cdc", () -> new CdcReader(mapping, metrics, "reconciler-inputs-by-entity-sink",
+        t.addProcessor("reconciler-read-cdc", () -> new CdcReader(server, mapping, metrics, "reconciler-inputs-by-entity-sink",
                 "reconciler-cdc-progress-sink", punctuateEvery), "reconciler-cdc-source");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CdcReader.PROGRESS_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), "reconciler-read-cdc");

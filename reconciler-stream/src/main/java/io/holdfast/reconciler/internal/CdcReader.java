@@ -30,6 +30,7 @@ public final class CdcReader implements Processor<String, String, String, Object
     public static final String PROGRESS_STORE = "reconciler-cdc-progress";
 
     private final ChangeEventParser parser = new ChangeEventParser();
+    private final String server;
     private final CdcMapping mapping;
     private final ReconcilerMetrics metrics;
     private final String entitySink;
@@ -40,8 +41,14 @@ public final class CdcReader implements Processor<String, String, String, Object
     private final Map<String, CdcProgress> progress = new HashMap<>();
     private final Map<String, Integer> dirty = new HashMap<>();
 
-    public CdcReader(CdcMapping mapping, ReconcilerMetrics metrics, String entitySink, String progressSink,
+    /**
+     * @param server Debezium's logical server name (its topic.prefix) as configured: the workflow keys are
+     *               {@code <server>/<table>} whatever a record's source.name says, so that the gate the entity
+     *               processor reads and the progress written here always meet
+     */
+    public CdcReader(String server, CdcMapping mapping, ReconcilerMetrics metrics, String entitySink, String progressSink,
                      Duration punctuateEvery) {
+        this.server = server;
         this.mapping = mapping;
         this.metrics = metrics;
         this.entitySink = entitySink;
@@ -75,12 +82,12 @@ public final class CdcReader implements Processor<String, String, String, Object
 
     private void track(ChangeEvent event) {
         int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
-        String workflowKey = WorkflowKeys.table(event.source().name(), event.source().table());
+        String workflowKey = WorkflowKeys.table(server, event.source().table());
         String key = workflowKey + "#" + partition;
         CdcProgress p = progress.get(key);
         if (p == null) {
             byte[] stored = progressStore.get(key);
-            p = stored == null ? new CdcProgress(event.source().name(), event.source().table()) : CdcProgress.fromBytes(stored);
+            p = stored == null ? new CdcProgress(server, event.source().table()) : CdcProgress.fromBytes(stored);
             progress.put(key, p);
         }
         p.observe(event.source().snapshot(), event.source().tsMs(), keyText(event.key()), event.source().position());
