@@ -19,19 +19,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -48,13 +43,6 @@ import org.apache.kafka.streams.kstream.Produced;
  * and the clock stops when its group has committed the whole input of its last sub-topology.
  */
 public final class HealthThroughputBench {
-
-    /** One timed run: samples and seconds. */
-    public record Run(long samples, double seconds) {
-        public double perSecond() {
-            return samples / seconds;
-        }
-    }
 
     private final EmbeddedKafka kafka;
     private final int volumes;
@@ -134,14 +122,14 @@ public final class HealthThroughputBench {
         String repartition = config.originals().get("application.id") + "-" + VolumeHealthTopology.REPARTITION + "-repartition";
         // Done when the first sub-topology has consumed the whole input and the classifier has consumed
         // everything the first one wrote (the repartition topic's end, markers included).
-        return timed(new HealthApp(config), config, (admin, group) -> committed(admin, group, input) >= samples()
-                && committed(admin, group, repartition) >= endOffsets(admin, repartition));
+        return timed(new HealthApp(config), config, (admin, group) -> GroupOffsets.committed(admin, group, input) >= samples()
+                && GroupOffsets.committed(admin, group, repartition) >= GroupOffsets.end(admin, repartition));
     }
 
     public Run runPassThrough(String prefix, int run) throws Exception {
         HealthConfig config = config(prefix, "passthrough-" + run);
         String input = new TopicCatalog(config).volumeMetrics.name();
-        return timed(new PassThrough(prefix), config, (admin, group) -> committed(admin, group, input) >= samples());
+        return timed(new PassThrough(prefix), config, (admin, group) -> GroupOffsets.committed(admin, group, input) >= samples());
     }
 
     private interface Done {
@@ -161,30 +149,6 @@ public final class HealthThroughputBench {
             }
             throw new IllegalStateException(app.name() + " did not process " + samples() + " samples within 10 minutes");
         }
-    }
-
-    /** Offsets the group has committed on {@code topic}, summed over its partitions (topics start at 0 here). */
-    private static long committed(Admin admin, String group, String topic) throws Exception {
-        long sum = 0;
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get().entrySet()) {
-            if (e.getKey().topic().equals(topic) && e.getValue() != null) {
-                sum += e.getValue().offset();
-            }
-        }
-        return sum;
-    }
-
-    private static long endOffsets(Admin admin, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (var p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
-            request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-        }
-        long sum = 0;
-        for (ListOffsetsResult.ListOffsetsResultInfo info : admin.listOffsets(request).all().get().values()) {
-            sum += info.offset();
-        }
-        return sum;
     }
 
     private HealthConfig config(String prefix, String instance) throws Exception {
@@ -226,9 +190,5 @@ public final class HealthThroughputBench {
                     .to(prefix + "bench.passthrough", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("bench-sink"));
             return builder.build();
         }
-    }
-
-    static String format(Run r) {
-        return String.format(Locale.ROOT, "%,.0f samples/s (%,d in %.1f s)", r.perSecond(), r.samples(), r.seconds());
     }
 }
