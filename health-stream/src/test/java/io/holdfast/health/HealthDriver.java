@@ -6,7 +6,6 @@ import io.holdfast.schemas.VolumeHealth;
 import io.holdfast.schemas.VolumeHealthState;
 import io.holdfast.schemas.VolumeMetric;
 import io.holdfast.topology.app.AppContext;
-import io.holdfast.topology.app.StreamsDefaults;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.errors.DeadLetterMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,11 +21,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import io.holdfast.topology.testkit.DriverProperties;
 import io.holdfast.topology.testkit.TestStateDir;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -58,11 +57,7 @@ final class HealthDriver implements AutoCloseable {
         config = HealthConfig.load(Optional.empty(), Map.of(), settings);
         catalog = new TopicCatalog(config);
         topology = new HealthApp(config).buildTopology(new AppContext("holdfast-health", config, catalog, registry));
-        Properties props = new Properties();
-        props.putAll(StreamsDefaults.productionDefaults("health", config, catalog));
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.path());
-        props.put(DeadLetterMetrics.CONFIG_KEY, deadLetters);
+        Properties props = DriverProperties.of("health", config, catalog, stateDir, deadLetters);
         // The processing wall clock starts a day after the samples: nothing is dated in the future.
         driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(START + Duration.ofDays(1).toMillis()));
         metrics = driver.createInputTopic(catalog.volumeMetrics.name(), new StringSerializer(),
