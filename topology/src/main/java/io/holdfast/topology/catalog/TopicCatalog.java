@@ -69,6 +69,13 @@ public final class TopicCatalog {
      */
     public final Topic<String, byte[]> reconcilerByEntity;
     public final Topic<String, byte[]> reconcilerProgress;
+    /**
+     * The connectors' durable checkpoints: the S3 scanner's pass and last key (compacted, one partition),
+     * and the binlog source's Debezium offsets (compacted) and schema history (one partition, kept forever).
+     */
+    public final Topic<String, byte[]> scanCheckpoints;
+    public final Topic<String, byte[]> binlogOffsets;
+    public final Topic<String, byte[]> binlogSchemaHistory;
 
     /** Where the change-data topics are: Debezium names them {@code <topic.prefix>.<database>.<table>}. */
     public record CdcTopics(String debeziumTopicPrefix, String database, String revisionsTable, String headsTable) {
@@ -114,6 +121,9 @@ public final class TopicCatalog {
                 TopicSettings.retained(1, replicationFactor, INTERNAL_RETENTION));
         reconcilerByEntity = bytes("internal.reconciler.inputs-by-entity", internal);
         reconcilerProgress = bytes("internal.reconciler.progress-by-workflow", internal);
+        scanCheckpoints = bytes("internal.connectors.scan-checkpoints", TopicSettings.compacted(1, replicationFactor));
+        binlogOffsets = bytes("internal.connectors.binlog-offsets", TopicSettings.compacted(1, replicationFactor));
+        binlogSchemaHistory = bytes("internal.connectors.binlog-schema-history", TopicSettings.retainedForever(1, replicationFactor));
     }
 
     /** {@code dlq.<owner>}: records that could not be read or processed, with the reason in headers. */
@@ -126,7 +136,8 @@ public final class TopicCatalog {
     public List<Topic<?, ?>> all() {
         List<Topic<?, ?>> all = new ArrayList<>(List.of(cdcRevisions, cdcEntityHeads, snapshots, tablets, volumeMetrics,
                 volumeHealth, workflow, reconcileCommands, fleetCommands, commandResults, control, audit, alerts,
-                recoveryByVolume, recoveryByShard, recoveryCoordinator, reconcilerByEntity, reconcilerProgress));
+                recoveryByVolume, recoveryByShard, recoveryCoordinator, reconcilerByEntity, reconcilerProgress, scanCheckpoints,
+                binlogOffsets, binlogSchemaHistory));
         for (String owner : DEAD_LETTER_OWNERS) {
             all.add(deadLetter(owner));
         }

@@ -28,6 +28,14 @@ public record TopicSettings(int partitions, short replicationFactor, Map<String,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis())));
     }
 
+    /** Nothing ever deleted (a history that must be replayed from its start, like Debezium's schema history). */
+    public static TopicSettings retainedForever(int partitions, short replicationFactor) {
+        return new TopicSettings(partitions, replicationFactor, Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
+    }
+
     public TopicSettings with(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(configs);
         copy.put(key, value);

@@ -1,0 +1,86 @@
+package io.holdfast.connectors.store;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.mariadb.jdbc.MariaDbPoolDataSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** The S3 client and the pooled database connections of a process, built from {@link StoreConfig}. */
+public final class StoreClients implements AutoCloseable {
+
+    private final S3Client s3;
+    private final MariaDbPoolDataSource pool;
+
+    private StoreClients(S3Client s3, MariaDbPoolDataSource pool) {
+        this.s3 = s3;
+        this.pool = pool;
+    }
+
+    /** Opens both; nothing is contacted until first use. */
+    public static StoreClients open(StoreConfig config) {
+        return new StoreClients(s3(config), pool(config));
+    }
+
+    public static S3Client s3(StoreConfig config) {
+        S3ClientBuilder b = S3Client.builder()
+                .region(Region.of(config.getString(StoreConfig.S3_REGION)))
+                .forcePathStyle(config.getBoolean(StoreConfig.S3_PATH_STYLE))
+                .httpClientBuilder(Apache5HttpClient.builder()
+                        .maxConnections(config.getInt(StoreConfig.S3_MAX_CONCURRENCY))
+                        .connectionTimeout(Duration.ofSeconds(5)));
+        String endpoint = config.getString(StoreConfig.S3_ENDPOINT);
+        if (!endpoint.isEmpty()) {
+            b.endpointOverride(URI.create(endpoint));
+        }
+        String keyId = config.getString(StoreConfig.S3_ACCESS_KEY_ID);
+        b.credentialsProvider(keyId.isEmpty() ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId,
+                        config.getPassword(StoreConfig.S3_SECRET_ACCESS_KEY).value())));
+        return b.build();
+    }
+
+    /**
+     * MariaDB Connector/J's own pool. The URL's options are kept; user, password and pool size are added
+     * as connection options (never logged: the pool is built from them, the URL printed is the configured one).
+     */
+    public static MariaDbPoolDataSource pool(StoreConfig config) {
+        String url = config.getString(StoreConfig.DB_URL);
+        String sep = url.contains("?") ? "&" : "?";
+        String full = url + sep + "maxPoolSize=" + config.getInt(StoreConfig.DB_POOL_SIZE) + "&poolName=holdfast";
+        try {
+            MariaDbPoolDataSource ds = new MariaDbPoolDataSource(full);
+            ds.setUser(config.getString(StoreConfig.DB_USER));
+            ds.setPassword(config.dbPassword().value());
+            return ds;
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("bad " + StoreConfig.DB_URL + " '" + url + "': " + e.getMessage(), e);
+        }
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    public DataSource database() {
+        return pool;
+    }
+
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+        pool.close();
+    }
+}
