@@ -5,6 +5,7 @@ import io.holdfast.reconciler.internal.CdcMapping;
 import io.holdfast.reconciler.internal.CdcReader;
 import io.holdfast.reconciler.internal.EntityInputSerde;
 import io.holdfast.reconciler.internal.EntityProcessor;
+import io.holdfast.reconciler.internal.NotificationReader;
 import io.holdfast.reconciler.internal.SnapshotReader;
 import io.holdfast.reconciler.internal.WorkflowProcessor;
 import io.holdfast.reconciler.workflow.ProgressPartial;
@@ -18,6 +19,7 @@ import io.holdfast.topology.app.GlobalStoreUpdater;
 import io.holdfast.topology.serde.JsonSerde;
 import io.holdfast.topology.timer.TimerIndex;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -77,7 +79,14 @@ public final class ReconcilerTopology {
                 "reconciler-snapshots-source");
         t.addSink("reconciler-inputs-by-entity-sink", byEntity, keys, inputs.serializer(),
                 "reconciler-read-cdc", "reconciler-read-snapshots");
-        t.addSink("reconciler-cdc-progress-sink", progress, keys, partials.serializer(), "reconciler-read-cdc");
+        t.addSource("reconciler-cdc-notifications-source", keyReader, keyReader, catalog.cdcNotifications.name());
+        t.addProcessor("reconciler-read-copy-notifications", () -> new NotificationReader(server,
+                List.of(catalog.cdc().revisionsTable(), catalog.cdc().headsTable()), metrics, "reconciler-cdc-progress-sink"),
+                "reconciler-cdc-notifications-source");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NotificationReader.STORE),
+                Serdes.String(), Serdes.ByteArray()), "reconciler-read-copy-notifications");
+        t.addSink("reconciler-cdc-progress-sink", progress, keys, partials.serializer(), "reconciler-read-cdc",
+                "reconciler-read-copy-notifications");
 
         // One ledger per entity.
         t.addSource("reconciler-inputs-by-entity-source", keyReader, inputs.deserializer(), byEntity);

@@ -63,6 +63,7 @@ final class ReconcilerDriver implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<String, String> revisions;
     final TestInputTopic<String, String> heads;
+    final TestInputTopic<String, String> notifications;
     final TestInputTopic<String, SnapshotObject> snapshots;
     final TestInputTopic<String, WorkflowProgress> workflowIn;
     final TestInputTopic<String, ControlCommand> control;
@@ -91,6 +92,7 @@ final class ReconcilerDriver implements AutoCloseable {
         StringSerializer keys = new StringSerializer();
         revisions = driver.createInputTopic(catalog.cdcRevisions.name(), keys, keys);
         heads = driver.createInputTopic(catalog.cdcEntityHeads.name(), keys, keys);
+        notifications = driver.createInputTopic(catalog.cdcNotifications.name(), keys, keys);
         snapshots = driver.createInputTopic(catalog.snapshots.name(), keys, catalog.snapshots.valueSerde().serializer());
         workflowIn = driver.createInputTopic(catalog.workflow.name(), keys, catalog.workflow.valueSerde().serializer());
         control = driver.createInputTopic(catalog.control.name(), keys, catalog.control.valueSerde().serializer());
@@ -152,6 +154,23 @@ final class ReconcilerDriver implements AutoCloseable {
 
     void pipeFixture(String path) {
         pipe(fixture(path));
+    }
+
+    /** A Debezium notification about an incremental snapshot, as its sink channel writes it (no schema wrapper). */
+    void notification(String type, String additionalData) {
+        notifications.pipeInput("n-" + type, "{\"id\":\"n-1\",\"aggregate_type\":\"Incremental Snapshot\",\"type\":\"" + type
+                + "\",\"additional_data\":" + additionalData + ",\"timestamp\":\"" + now + "\"}", now);
+    }
+
+    /** The copy of a fixture re-labelled as an incremental snapshot's chunk (source.snapshot "incremental"). */
+    static List<Envelope> asIncremental(List<Envelope> copy) {
+        List<Envelope> out = new ArrayList<>();
+        for (Envelope e : copy) {
+            out.add(new Envelope(e.topic(), e.key(), e.value().replaceAll(
+                    "\"snapshot\":\"(first|first_in_data_collection|true|last_in_data_collection|last)\"",
+                    "\"snapshot\":\"incremental\"")));
+        }
+        return out;
     }
 
     void snapshot(String entity, long revision, String hash, PublicationState tag, String pass) {

@@ -53,6 +53,12 @@ public final class WorkflowMerge {
                 position = position == null || position.flavor() != q.flavor() ? q : position.merge(q);
             }
         }
+        for (ProgressPartial p : partials) {
+            // Debezium's own chunk boundary of the current incremental copy: where it resumes after a crash.
+            if (p.partition() < 0 && p.lastCopiedKey() != null && p.copyStartedMs() == started) {
+                lastKey = p.lastCopiedKey();
+            }
+        }
         WorkflowPhase phase;
         if (started >= 0) {
             phase = finished >= started ? WorkflowPhase.REPLICATING : WorkflowPhase.COPYING;

@@ -44,6 +44,11 @@ public final class TopicCatalog {
 
     public final Topic<String, String> cdcRevisions;
     public final Topic<String, String> cdcEntityHeads;
+    /**
+     * Debezium's notifications (sink channel): when an incremental snapshot of a table started, how far it
+     * got and when it completed, which the data events alone do not say. JSON like the change events.
+     */
+    public final Topic<String, String> cdcNotifications;
     public final Topic<String, SnapshotObject> snapshots;
     public final Topic<String, TabletRecord> tablets;
     public final Topic<String, VolumeMetric> volumeMetrics;
@@ -100,6 +105,8 @@ public final class TopicCatalog {
 
         cdcRevisions = json(cdcName(cdc.revisionsTable()), events);
         cdcEntityHeads = json(cdcName(cdc.headsTable()), events);
+        cdcNotifications = json(prefix + cdc.debeziumTopicPrefix() + ".notifications",
+                TopicSettings.retained(1, replicationFactor, EVENT_RETENTION));
         snapshots = avro("s3.snapshots", SnapshotObject.class, events);
         tablets = avro("fleet.tablets", TabletRecord.class, latestPerKey);
         volumeMetrics = avro("fleet.volume-metrics", VolumeMetric.class,
@@ -134,7 +141,7 @@ public final class TopicCatalog {
 
     /** Every topic `topics ensure` creates. */
     public List<Topic<?, ?>> all() {
-        List<Topic<?, ?>> all = new ArrayList<>(List.of(cdcRevisions, cdcEntityHeads, snapshots, tablets, volumeMetrics,
+        List<Topic<?, ?>> all = new ArrayList<>(List.of(cdcRevisions, cdcEntityHeads, cdcNotifications, snapshots, tablets, volumeMetrics,
                 volumeHealth, workflow, reconcileCommands, fleetCommands, commandResults, control, audit, alerts,
                 recoveryByVolume, recoveryByShard, recoveryCoordinator, reconcilerByEntity, reconcilerProgress, scanCheckpoints,
                 binlogOffsets, binlogSchemaHistory));
