@@ -202,12 +202,14 @@ public final class S3Scanner implements AutoCloseable {
         reportingFailure(() -> {
             Instant due = PassPlan.dueAt(committed, interval);
             while (stopRequested.getCount() > 0) {
-                long waitMillis = Duration.between(clock.instant(), due).toMillis();
-                if (waitMillis > 0) {
+                // In nanoseconds: a wait rounded down to whole milliseconds would start a pass early.
+                long waitNanos = Duration.between(clock.instant(), due).toNanos();
+                if (waitNanos > 0) {
                     status = status.withState(ScanStatus.State.WAITING);
-                    if (stopRequested.await(waitMillis, TimeUnit.MILLISECONDS)) {
+                    if (stopRequested.await(waitNanos, TimeUnit.NANOSECONDS)) {
                         break;
                     }
+                    continue;
                 }
                 PassSummary pass = pass();
                 if (!pass.completed()) {
@@ -215,6 +217,7 @@ public final class S3Scanner implements AutoCloseable {
                 }
                 due = pass.started().plus(interval);
             }
+            status = status.withState(ScanStatus.State.STOPPED);
             return null;
         });
     }

@@ -39,8 +39,9 @@ public final class ScanMetrics {
         pages = Counter.builder("holdfast.scan.pages").tags(where).description("Pages listed and checkpointed").register(registry);
         passes = Counter.builder("holdfast.scan.passes.completed").tags(where)
                 .description("Passes that listed every object of the prefix").register(registry);
+        // A strong reference: Micrometer holds a gauge's object weakly, and the figure must outlive this object's last user.
         TimeGauge.builder("holdfast.scan.last.complete.pass.duration", lastPassMillis, TimeUnit.MILLISECONDS, AtomicLong::get)
-                .tags(where).description("Start to finish of the latest complete pass, across restarts").register(registry);
+                .strongReference(true).tags(where).description("Start to finish of the latest complete pass, across restarts").register(registry);
     }
 
     private static Counter skipped(MeterRegistry registry, Tags where, String reason) {

@@ -298,6 +298,55 @@ class S3ScannerIT {
     }
 
     @Test
+    void continuousPassesStartAnIntervalApart(EmbeddedKafka kafka, EmbeddedS3 s3) throws Exception {
+        String prefix = "it-scan-loop-" + System.nanoTime() + "/";
+        try (S3Client client = client(s3, new ListCounter())) {
+            for (int r = 1; r <= 3; r++) {
+                put(client, EntityStoreSchema.objectKey(prefix, "l", r), "r" + r, Map.of(), Map.of());
+            }
+        }
+        Map<String, String> settings = s3Settings(s3, BUCKET, prefix);
+        settings.put("bootstrap.servers", kafka.bootstrapServers());
+        settings.put(HoldfastConfig.TOPIC_PREFIX, "it-scan-loop-" + System.nanoTime() + ".");
+        settings.put(HoldfastConfig.TOPIC_PARTITIONS, "3");
+        settings.put(ScanConfig.INTERVAL_MS, "1000");
+        ScanConfig config = ScanConfig.load(Optional.empty(), Map.of(), settings);
+        TopicCatalog catalog = ensureTopics(kafka, config);
+        List<PassSummary> passes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ScanListener collect = new ScanListener() {
+            @Override
+            public void passEnded(PassSummary summary) {
+                passes.add(summary);
+            }
+        };
+        S3Scanner scanner = S3Scanner.connect(config, collect, new SimpleMeterRegistry());
+        try {
+            scanner.start(false, () -> { });
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (passes.size() < 2 && System.nanoTime() < deadline && scanner.failure().isEmpty()) {
+                Thread.sleep(50);
+            }
+        } finally {
+            scanner.close();
+        }
+        assertTrue(scanner.failure().isEmpty(), () -> "failed: " + scanner.failure());
+        assertEquals(ScanStatus.State.STOPPED, scanner.status().state());
+        assertTrue(passes.size() >= 2, "two passes: " + passes);
+        PassSummary first = passes.get(0);
+        PassSummary second = passes.get(1);
+        assertTrue(first.completed() && second.completed());
+        assertFalse(first.passId().equals(second.passId()));
+        assertTrue(Duration.between(first.started(), second.started()).toMillis() >= 1000,
+                "the second pass starts an interval after the first started: " + first.started() + ", " + second.started());
+        List<ConsumerRecord<String, SnapshotObject>> records = readAll(kafka, catalog.snapshots, 3 * passes.size());
+        assertEquals(3L * passes.size(), records.size(), "one record per object per pass");
+        WorkflowProgress report = latest(kafka, catalog.workflow, "s3:" + BUCKET + "/" + prefix);
+        PassSummary lastComplete = passes.get(passes.size() - 1);
+        assertEquals(lastComplete.started(), report.getCopyStartedTime());
+        assertEquals(lastComplete.finished(), report.getCopyFinishedTime());
+    }
+
+    @Test
     void aMissingBucketIsNamed(EmbeddedS3 s3) {
         ScanConfig config = ScanConfig.load(Optional.empty(), Map.of(), s3Settings(s3, "holdfast-no-such-bucket", PREFIX));
         IllegalStateException e = assertThrows(IllegalStateException.class,
