@@ -266,6 +266,55 @@ class S3ScannerIT {
     }
 
     @Test
+    void aScannerFailingInTheMiddleOfAPageIsResumedFromTheLastCommittedPage(EmbeddedKafka kafka, EmbeddedS3 s3) throws Exception {
+        ScanConfig config = config(kafka, s3, "it-scan-crash-" + System.nanoTime() + ".", PREFIX, BUCKET);
+        TopicCatalog catalog = ensureTopics(kafka, config);
+        ListCounter firstLists = new ListCounter();
+        AtomicInteger pagesListed = new AtomicInteger();
+        ScanListener crashOnFourthPage = new ScanListener() {
+            @Override
+            public void pageListed(String passId, List<String> keys) {
+                if (pagesListed.incrementAndGet() == 4) {
+                    throw new IllegalStateException("simulated crash after listing page 4");
+                }
+            }
+        };
+        try (S3Scanner scanner = S3Scanner.connect(config, client(s3, firstLists), crashOnFourthPage, new SimpleMeterRegistry())) {
+            IllegalStateException crash = assertThrows(IllegalStateException.class, scanner::runPass);
+            assertEquals("simulated crash after listing page 4", crash.getMessage());
+        }
+        assertEquals(4, firstLists.lists.get());
+        String key = "s3:" + BUCKET + "/" + PREFIX;
+        ScanCheckpoint atCrash = CheckpointCodec.decode(latest(kafka, catalog.scanCheckpoints, key));
+        assertEquals(3, atCrash.pages(), "the page in flight was not checkpointed");
+        WorkflowProgress stopped = latest(kafka, catalog.workflow, key);
+        assertEquals(WorkflowPhase.STOPPED, stopped.getPhase());
+        assertTrue(stopped.getMessage().contains("simulated crash"), stopped.getMessage());
+        assertEquals(DiffPassState.RUNNING, stopped.getDiffPass().getState());
+
+        ListCounter secondLists = new ListCounter();
+        PassSummary resumed;
+        try (S3Scanner scanner = S3Scanner.connect(config, client(s3, secondLists), ScanListener.NONE, new SimpleMeterRegistry())) {
+            resumed = scanner.runPass();
+        }
+        assertTrue(resumed.completed() && resumed.resumed());
+        assertEquals(atCrash.passId(), resumed.passId());
+        assertEquals(PAGES - 3, secondLists.lists.get(), "the page in flight at the crash is listed again, and only what follows");
+        WorkflowProgress report = latest(kafka, catalog.workflow, key);
+        assertEquals(WorkflowPhase.REPLICATING, report.getPhase());
+        assertNull(report.getMessage());
+        assertEquals(DiffPassState.COMPLETED, report.getDiffPass().getState());
+        Map<String, Integer> timesEmitted = new TreeMap<>();
+        for (ConsumerRecord<String, SnapshotObject> r : readAll(kafka, catalog.snapshots, EMITTED)) {
+            timesEmitted.merge(r.value().getObjectKey(), 1, Integer::sum);
+        }
+        assertEquals(EXPECTED.keySet(), timesEmitted.keySet(), "every object emitted at least once");
+        System.out.printf("crash mid-page: first run %d ListObjectsV2 calls, resumed run %d (of %d pages); %d records for %d objects%n",
+                firstLists.lists.get(), secondLists.lists.get(), PAGES, timesEmitted.values().stream().mapToInt(Integer::intValue).sum(),
+                EMITTED);
+    }
+
+    @Test
     void anObjectDeletedBetweenListingAndReadingIsSkipped(EmbeddedKafka kafka, EmbeddedS3 s3) throws Exception {
         String prefix = "it-scan-gone-" + System.nanoTime() + "/";
         try (S3Client client = client(s3, new ListCounter())) {
