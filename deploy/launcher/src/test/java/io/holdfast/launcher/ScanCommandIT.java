@@ -1,0 +1,127 @@
+package io.holdfast.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.holdfast.connectors.scan.ScanConfig;
+import io.holdfast.connectors.store.EntityStoreSchema;
+import io.holdfast.connectors.store.StoreConfig;
+import io.holdfast.embedded.EmbeddedKafka;
+import io.holdfast.embedded.EmbeddedS3;
+import io.holdfast.embedded.junit.EmbeddedStackExtension;
+import io.holdfast.schemas.DiffPassState;
+import io.holdfast.schemas.WorkflowProgress;
+import io.holdfast.topology.catalog.TopicCatalog;
+import io.holdfast.topology.catalog.TopicEnsurer;
+import io.holdfast.topology.config.HoldfastConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** {@code holdfast scan s3 --once} end to end against the embedded broker and S3 server. */
+@ExtendWith(EmbeddedStackExtension.class)
+class ScanCommandIT {
+
+    @Test
+    void oneScanPassFromTheCommandLine(EmbeddedKafka kafka, EmbeddedS3 s3) throws Exception {
+        String prefix = "it-scan-cli-" + System.nanoTime() + "/";
+        try (S3Client client = S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.of(EmbeddedS3.REGION))
+                .forcePathStyle(true).httpClientBuilder(Apache5HttpClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY)))
+                .build()) {
+            for (int r = 1; r <= 12; r++) {
+                String key = EntityStoreSchema.objectKey(prefix, "cli", r);
+                client.putObject(b -> b.bucket(EmbeddedStackExtension.TEST_BUCKET).key(key)
+                        .tagging(EntityStoreSchema.TAG + "=" + EntityStoreSchema.PENDING), RequestBody.fromString("x"));
+            }
+        }
+        Map<String, String> settings = settings(kafka, s3, EmbeddedStackExtension.TEST_BUCKET, prefix);
+        TopicCatalog catalog = new TopicCatalog(ScanConfig.load(Optional.empty(), Map.of(), settings));
+        try (Admin admin = kafka.admin()) {
+            new TopicEnsurer(admin, Duration.ofSeconds(30)).ensure(List.of(catalog.snapshots, catalog.workflow, catalog.scanCheckpoints));
+        }
+
+        CliRun run = CliRun.run(args(settings, "--once"));
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("completed in") && run.out().contains("2 pages (2 by this run), 12 objects listed, 12 emitted, 0 skipped"),
+                run.out());
+
+        WorkflowProgress report = latestReport(kafka, catalog, "s3:" + EmbeddedStackExtension.TEST_BUCKET + "/" + prefix);
+        assertEquals(DiffPassState.COMPLETED, report.getDiffPass().getState());
+        assertEquals(12, report.getDiffPass().getObjectsCompared());
+    }
+
+    @Test
+    void aMissingBucketIsOneLineAndExitOne(EmbeddedKafka kafka, EmbeddedS3 s3) {
+        CliRun run = CliRun.run(args(settings(kafka, s3, "holdfast-no-such-bucket", "snapshots/"), "--once"));
+        assertEquals(1, run.exit(), run.out() + run.err());
+        run.assertOneLine("S3 bucket 'holdfast-no-such-bucket' does not exist");
+    }
+
+    private static Map<String, String> settings(EmbeddedKafka kafka, EmbeddedS3 s3, String bucket, String prefix) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("bootstrap.servers", kafka.bootstrapServers());
+        settings.put(HoldfastConfig.TOPIC_PREFIX, "it-scan-cli-" + System.nanoTime() + ".");
+        settings.put(HoldfastConfig.TOPIC_PARTITIONS, "2");
+        settings.put(HoldfastConfig.SNAPSHOTS_BUCKET, bucket);
+        settings.put(HoldfastConfig.SNAPSHOTS_PREFIX, prefix);
+        settings.put(StoreConfig.S3_ENDPOINT, s3.endpoint());
+        settings.put(StoreConfig.S3_REGION, EmbeddedS3.REGION);
+        settings.put(StoreConfig.S3_PATH_STYLE, "true");
+        settings.put(StoreConfig.S3_ACCESS_KEY_ID, EmbeddedS3.ACCESS_KEY);
+        settings.put(StoreConfig.S3_SECRET_ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+        settings.put(ScanConfig.PAGE_SIZE, "10");
+        return settings;
+    }
+
+    private static String[] args(Map<String, String> settings, String... extra) {
+        List<String> args = new ArrayList<>(List.of("scan", "s3"));
+        settings.forEach((k, v) -> {
+            args.add("--set");
+            args.add(k + "=" + v);
+        });
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    private static WorkflowProgress latestReport(EmbeddedKafka kafka, TopicCatalog catalog, String key) {
+        WorkflowProgress last = null;
+        try (KafkaConsumer<String, WorkflowProgress> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                catalog.workflow.keySerde().deserializer(), catalog.workflow.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(catalog.workflow.name(), Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, WorkflowProgress> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key())) {
+                        last = r.value();
+                    }
+                }
+            }
+        }
+        assertNotNull(last, "a report under " + key);
+        return last;
+    }
+}
