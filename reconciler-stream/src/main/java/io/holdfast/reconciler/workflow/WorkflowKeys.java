@@ -5,7 +5,8 @@ package io.holdfast.reconciler.workflow;
  * <ul>
  *   <li>{@code <debezium server>/<table>}: a binlog table, written by the reconciler from the change events;</li>
  *   <li>{@code s3:<bucket>/<prefix>}: the S3 scanner's own progress, written by the scanner; its
- *       {@code diff_pass} is the pass it is listing or last listed (pass id, objects listed, started and
+ *       {@code diff_pass} is the pass it is listing or last listed (pass id, objects emitted to s3.snapshots
+ *       so far, i.e. listed minus those it could not identify, last key, started and
  *       finished time, COMPLETED once every object was listed);</li>
  *   <li>{@code diff:<bucket>/<prefix>}: the reconciler's comparison of the scanner's passes with Vitess. Its
  *       {@code copy_started_time}/{@code copy_finished_time} are the start and end of the latest pass that
