@@ -4,6 +4,7 @@ import io.holdfast.connectors.fleet.FleetExecutorConfig;
 import io.holdfast.connectors.fleet.SimulatorConfig;
 import io.holdfast.connectors.metrics.AgentConfig;
 import io.holdfast.connectors.metrics.CloudWatchConfig;
+import io.holdfast.connectors.reconcile.ReconcileExecutorConfig;
 import io.holdfast.connectors.store.StoreConfig;
 import io.holdfast.health.HealthConfig;
 import io.holdfast.reconciler.ReconcilerConfig;
@@ -20,8 +21,8 @@ public final class AllSettings {
     private AllSettings() {}
 
     public static ConfigDef definition() {
-        return StoreConfig.define(SimulatorConfig.define(FleetExecutorConfig.define(
+        return ReconcileExecutorConfig.define(StoreConfig.define(SimulatorConfig.define(FleetExecutorConfig.define(
                 CloudWatchConfig.define(AgentConfig.define(ReconcilerConfig.define(
-                        HealthConfig.define(HoldfastConfig.baseDefinition())))))));
+                        HealthConfig.define(HoldfastConfig.baseDefinition()))))))));
     }
 }
