@@ -46,8 +46,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes {@code commands.reconcile} with {@link StoreRepairs} and publishes each outcome to
- * {@code commands.results}, keyed by the command's entity.
+ * Executes {@code commands.reconcile} with {@link Repairs} ({@link StoreRepairs} on the real store) and
+ * publishes each outcome to {@code commands.results}, keyed by the command's entity.
  *
  * <ul>
  *   <li>At-least-once: read_committed, no auto-commit; a record's offset is committed only once its
@@ -105,7 +105,7 @@ public final class ReconcileCommandRunner implements AutoCloseable {
     private record Waiter(TopicPartition partition, long offset) {}
 
     private final Settings settings;
-    private final StoreRepairs repairs;
+    private final Repairs repairs;
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final ResultsIndex results;
@@ -129,7 +129,7 @@ public final class ReconcileCommandRunner implements AutoCloseable {
     private volatile Throwable failure;
     private boolean paused;
 
-    ReconcileCommandRunner(Settings settings, StoreRepairs repairs, Consumer<byte[], byte[]> commands, Consumer<byte[], byte[]> resultsReader,
+    ReconcileCommandRunner(Settings settings, Repairs repairs, Consumer<byte[], byte[]> commands, Consumer<byte[], byte[]> resultsReader,
                            Producer<byte[], byte[]> producer, TopicCatalog catalog, Clock clock, MeterRegistry registry) {
         this.settings = settings;
         this.repairs = repairs;
@@ -154,7 +154,7 @@ public final class ReconcileCommandRunner implements AutoCloseable {
      * that takes longer than {@link Settings#resultsLoadTimeout()}) and starts consuming. The store
      * clients behind {@code repairs} stay the caller's to close, after this runner.
      */
-    public static ReconcileCommandRunner start(HoldfastConfig config, Settings settings, StoreRepairs repairs, MeterRegistry registry) {
+    public static ReconcileCommandRunner start(HoldfastConfig config, Settings settings, Repairs repairs, MeterRegistry registry) {
         TopicCatalog catalog = new TopicCatalog(config);
         Map<String, Object> kafka = config.kafkaProperties();
         KafkaTopics.requireBootstrap(kafka);
@@ -307,7 +307,7 @@ public final class ReconcileCommandRunner implements AutoCloseable {
         Instant started = clock.instant();
         for (int attempt = 1; ; attempt++) {
             try {
-                StoreRepairs.Repair repair = repairs.execute(command);
+                Repair repair = repairs.execute(command);
                 return ReconcileResults.of(command, settings.executorName(), repair.outcome(), repair.message(), started, clock.instant(),
                         repair.observed());
             } catch (TransientStoreException e) {

@@ -37,22 +37,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * </ul>
  * A precondition that does not hold is answered REJECTED_PRECONDITION and nothing is done.
  */
-public final class StoreRepairs {
-
-    /** What a repair did, and the state it saw afterwards. */
-    public record Repair(CommandOutcome outcome, String message, Map<String, String> observed) {
-        public Repair {
-            observed = Map.copyOf(observed);
-        }
-
-        static Repair succeeded(String message, Map<String, String> observed) {
-            return new Repair(CommandOutcome.SUCCEEDED, message, observed);
-        }
-
-        static Repair rejected(String message) {
-            return new Repair(CommandOutcome.REJECTED_PRECONDITION, message, Map.of());
-        }
-    }
+public final class StoreRepairs implements Repairs {
 
     /** Keys of {@code CommandResult.observed}. */
     public static final String OBSERVED_ROWS_AFFECTED = "rows_affected";
@@ -85,6 +70,7 @@ public final class StoreRepairs {
      * @throws TransientStoreException when the store failed in a way that may pass (nothing harmful was done: retry)
      * @throws IllegalStateException   when the store refused for good (reported FAILED)
      */
+    @Override
     public Repair execute(ReconcileCommand command) throws TransientStoreException {
         try {
             return switch (command.getType()) {
