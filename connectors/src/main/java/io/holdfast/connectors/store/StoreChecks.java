@@ -31,8 +31,9 @@ public final class StoreChecks {
             throw new IllegalStateException("S3 bucket '" + bucket + "' cannot be used: HTTP " + e.statusCode() + " "
                     + firstLine(e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage()));
         } catch (SdkException e) {
-            throw new IllegalStateException("S3 cannot be reached for bucket '" + bucket + "' (" + StoreConfig.S3_ENDPOINT + "): "
-                    + firstLine(e.getMessage()));
+            // No answer from S3 at all: unreachable endpoint, or no credentials to sign the request with.
+            throw new IllegalStateException("S3 bucket '" + bucket + "' cannot be checked (" + StoreConfig.S3_ENDPOINT + ", "
+                    + StoreConfig.S3_ACCESS_KEY_ID + "): " + firstLine(e.getMessage()));
         }
     }
 

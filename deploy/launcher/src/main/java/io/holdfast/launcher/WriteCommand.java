@@ -8,7 +8,9 @@ import io.holdfast.connectors.writer.RevisionWriter;
 import io.holdfast.connectors.writer.WriteLedger;
 import io.holdfast.connectors.writer.WriteLoad;
 import io.holdfast.launcher.internal.ConfigOptions;
+import io.holdfast.launcher.internal.Failures;
 import io.holdfast.launcher.internal.StopSignal;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +89,7 @@ final class WriteCommand implements Callable<Integer> {
             StoreChecks.requireDatabase(clients.database(), store.getString(StoreConfig.DB_URL), true);
             RevisionWriter writer = new RevisionWriter(clients.s3(), clients.database(), store.bucket(), store.prefix(),
                     new FailurePlan(failAfterS3, failAfterRow, failAfterHead, seed));
-            try (WriteLedger ledgerFile = ledger == null ? null : WriteLedger.appendingTo(ledger)) {
+            try (WriteLedger ledgerFile = ledger == null ? null : openLedger(ledger)) {
                 WriteLoad run = new WriteLoad(writer, load, Optional.ofNullable(ledgerFile));
                 stopOnSignal(run);
                 out.printf("holdfast write: %d revisions of %d entities (%s...) to s3://%s/%s at most %s writes/s on %d threads%s%n",
@@ -102,6 +104,14 @@ final class WriteCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static WriteLedger openLedger(Path file) {
+        try {
+            return WriteLedger.appendingTo(file);
+        } catch (IOException e) {
+            throw new Failures.UserError("cannot open the ledger " + file + ": " + e);
+        }
     }
 
     /** Usage errors, before anything is contacted: exit 2 with one line, like a flag picocli cannot parse. */

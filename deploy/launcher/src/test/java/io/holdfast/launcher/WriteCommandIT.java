@@ -48,6 +48,19 @@ class WriteCommandIT {
         write.assertOneLine("S3 bucket 'no-such-bucket' does not exist");
     }
 
+    @Test
+    void anUnreachableDatabaseIsOneLine(EmbeddedMariaDb db, EmbeddedS3 s3) {
+        List<String> args = new ArrayList<>(List.of("write"));
+        args.addAll(store(db, s3, EmbeddedStackExtension.TEST_BUCKET, "x/"));
+        // Port 9 (discard) on loopback: nothing listens there, the connection is refused at once.
+        args.addAll(List.of("--set", "holdfast.db.url=jdbc:mariadb://127.0.0.1:9/holdfast?sslMode=disable&connectTimeout=2000",
+                "--entities", "1", "--revisions", "1", "--rate", "10"));
+        CliRun write = CliRun.run(args.toArray(String[]::new));
+        assertEquals(1, write.exit());
+        write.assertOneLine("database jdbc:mariadb://127.0.0.1:9/holdfast");
+        assertFalse(write.err().contains(db.password()), "no secret printed");
+    }
+
     private static List<String> store(EmbeddedMariaDb db, EmbeddedS3 s3, String bucket, String prefix) {
         return List.of("--set", "holdfast.db.url=" + db.jdbcUrl(), "--set", "holdfast.db.user=" + db.user(),
                 "--set", "holdfast.db.password=" + db.password(), "--set", "holdfast.s3.endpoint=" + s3.endpoint(),
