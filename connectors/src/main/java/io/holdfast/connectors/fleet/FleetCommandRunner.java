@@ -1,17 +1,18 @@
 package io.holdfast.connectors.fleet;
 
+import io.holdfast.connectors.commands.DeadLetters;
+import io.holdfast.connectors.commands.KafkaTopics;
+import io.holdfast.connectors.commands.KeyedLanes;
+import io.holdfast.connectors.commands.OffsetTracker;
+import io.holdfast.connectors.commands.ResultsIndex;
 import io.holdfast.connectors.fleet.internal.CommandDecoder;
 import io.holdfast.connectors.fleet.internal.CommandResults;
-import io.holdfast.connectors.fleet.internal.KafkaTopics;
-import io.holdfast.connectors.fleet.internal.OffsetTracker;
-import io.holdfast.connectors.fleet.internal.ResultsIndex;
-import io.holdfast.connectors.fleet.internal.ShardLanes;
+import io.holdfast.schemas.CommandKind;
 import io.holdfast.schemas.CommandOutcome;
 import io.holdfast.schemas.CommandResult;
 import io.holdfast.schemas.FleetCommand;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.config.HoldfastConfig;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -73,12 +73,12 @@ public final class FleetCommandRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FleetCommandRunner.class);
 
     /** Dead-letter headers: why, where from, and who sent it there. */
-    public static final String HEADER_REASON = "holdfast.dlq.reason";
-    public static final String HEADER_EXCEPTION = "holdfast.dlq.exception";
-    public static final String HEADER_TOPIC = "holdfast.dlq.topic";
-    public static final String HEADER_PARTITION = "holdfast.dlq.partition";
-    public static final String HEADER_OFFSET = "holdfast.dlq.offset";
-    public static final String HEADER_COMPONENT = "holdfast.dlq.component";
+    public static final String HEADER_REASON = DeadLetters.HEADER_REASON;
+    public static final String HEADER_EXCEPTION = DeadLetters.HEADER_EXCEPTION;
+    public static final String HEADER_TOPIC = DeadLetters.HEADER_TOPIC;
+    public static final String HEADER_PARTITION = DeadLetters.HEADER_PARTITION;
+    public static final String HEADER_OFFSET = DeadLetters.HEADER_OFFSET;
+    public static final String HEADER_COMPONENT = DeadLetters.HEADER_COMPONENT;
 
     /** Beyond this many records received and not yet done, fetching pauses. */
     private static final int MAX_UNDONE = 1_000;
@@ -128,7 +128,7 @@ public final class FleetCommandRunner implements AutoCloseable {
     private final String deadLetterTopic;
     private final Clock clock;
     private final OffsetTracker offsets = new OffsetTracker();
-    private final ShardLanes lanes;
+    private final KeyedLanes lanes;
     private final Object ids = new Object();
     private final Map<String, List<Waiter>> inFlight = new HashMap<>();
     private final Set<String> unansweredIds = new HashSet<>();
@@ -153,12 +153,12 @@ public final class FleetCommandRunner implements AutoCloseable {
         this.resultsTopic = catalog.commandResults.name();
         this.deadLetterTopic = catalog.deadLetter("connectors").name();
         Deserializer<CommandResult> resultReader = catalog.commandResults.valueSerde().deserializer();
-        this.results = new ResultsIndex(resultsReader, resultsTopic, resultReader);
+        this.results = new ResultsIndex(resultsReader, resultsTopic, resultReader, CommandKind.FLEET);
         this.decoder = new CommandDecoder(catalog.fleetCommands.valueSerde().deserializer());
         this.keys = catalog.commandResults.keySerde().serializer();
         this.resultValues = catalog.commandResults.valueSerde().serializer();
         this.clock = clock;
-        this.lanes = new ShardLanes("holdfast-fleet-command", settings.concurrency());
+        this.lanes = new KeyedLanes("holdfast-fleet-command", settings.concurrency());
         this.thread = new Thread(this::run, "holdfast-fleet-runner");
         this.thread.setDaemon(true);
     }
@@ -385,18 +385,8 @@ public final class FleetCommandRunner implements AutoCloseable {
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Exception cause) {
         log.warn("{}[{}]@{} is not a command that can be executed ({}): to {}", record.topic(), record.partition(), record.offset(),
                 reason, deadLetterTopic);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(HEADER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        if (cause != null) {
-            headers.add(HEADER_EXCEPTION, cause.getClass().getName().getBytes(StandardCharsets.UTF_8));
-        }
-        headers.add(HEADER_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add(HEADER_PARTITION, Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
-        headers.add(HEADER_OFFSET, Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
-        headers.add(HEADER_COMPONENT, "fleet-executor".getBytes(StandardCharsets.UTF_8));
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
-        producer.send(new ProducerRecord<>(deadLetterTopic, null, timestamp, record.key(), record.value(), headers), (metadata, e) -> {
+        producer.send(DeadLetters.of(record, deadLetterTopic, "fleet-executor", reason, cause), (metadata, e) -> {
             if (e != null) {
                 fail(new IllegalStateException("a poison command could not be written to " + deadLetterTopic + ": " + e, e));
                 return;

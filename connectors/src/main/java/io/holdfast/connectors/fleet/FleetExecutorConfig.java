@@ -1,11 +1,8 @@
 package io.holdfast.connectors.fleet;
 
+import io.holdfast.connectors.commands.HostName;
 import io.holdfast.topology.config.ConfigSources;
 import io.holdfast.topology.config.HoldfastConfig;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -133,7 +130,7 @@ public final class FleetExecutorConfig extends HoldfastConfig {
 
     public String executorName() {
         String name = getString(EXECUTOR_NAME).trim();
-        return name.isEmpty() ? "vtctld@" + hostName() : name;
+        return name.isEmpty() ? "vtctld@" + HostName.local() : name;
     }
 
     public String vtctldPath() {
@@ -183,22 +180,5 @@ public final class FleetExecutorConfig extends HoldfastConfig {
 
     public Duration hookTimeout() {
         return Duration.ofMillis(getLong(HOOK_TIMEOUT_MS));
-    }
-
-    /** The kernel's host name without a DNS lookup; the JDK's as a fallback. */
-    private static String hostName() {
-        try {
-            String name = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
-            if (!name.isEmpty()) {
-                return name;
-            }
-        } catch (IOException | SecurityException e) {
-            // not Linux, or /proc hidden: ask the JDK
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 }

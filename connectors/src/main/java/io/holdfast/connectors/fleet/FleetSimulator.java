@@ -5,7 +5,7 @@ import io.holdfast.connectors.fleet.internal.CommandEngine;
 import io.holdfast.connectors.fleet.internal.FleetModel;
 import io.holdfast.connectors.fleet.internal.Injector;
 import io.holdfast.connectors.fleet.internal.KafkaFleetSink;
-import io.holdfast.connectors.fleet.internal.KafkaTopics;
+import io.holdfast.connectors.commands.KafkaTopics;
 import io.holdfast.connectors.fleet.internal.Ledger;
 import io.holdfast.connectors.fleet.internal.MillisRange;
 import io.holdfast.connectors.fleet.internal.RandomInjector;

@@ -1,6 +1,6 @@
 package io.holdfast.connectors.scan;
 
-import io.holdfast.connectors.fleet.internal.KafkaTopics;
+import io.holdfast.connectors.commands.KafkaTopics;
 import io.holdfast.connectors.scan.internal.CheckpointReader;
 import io.holdfast.connectors.scan.internal.ObjectInspector;
 import io.holdfast.connectors.scan.internal.PassIds;

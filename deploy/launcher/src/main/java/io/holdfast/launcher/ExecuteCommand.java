@@ -3,9 +3,16 @@ package io.holdfast.launcher;
 import io.holdfast.connectors.fleet.FleetCommandRunner;
 import io.holdfast.connectors.fleet.FleetExecutorConfig;
 import io.holdfast.connectors.fleet.VtctldFleetExecutor;
+import io.holdfast.connectors.reconcile.ReconcileCommandRunner;
+import io.holdfast.connectors.reconcile.ReconcileExecutorConfig;
+import io.holdfast.connectors.reconcile.StoreRepairs;
+import io.holdfast.connectors.store.StoreChecks;
+import io.holdfast.connectors.store.StoreClients;
+import io.holdfast.connectors.store.StoreConfig;
 import io.holdfast.launcher.internal.ConfigOptions;
 import io.holdfast.launcher.internal.StatusLoop;
 import io.holdfast.launcher.internal.StopSignal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code holdfast execute ...}: command executors, from the command topics to the real systems. */
 @Command(name = "execute", mixinStandardHelpOptions = true, description = "Execute the commands the stream apps decide.",
-        subcommands = ExecuteCommand.Fleet.class)
+        subcommands = {ExecuteCommand.Fleet.class, ExecuteCommand.Reconcile.class})
 final class ExecuteCommand implements Runnable {
 
     @Spec
@@ -87,6 +94,52 @@ final class ExecuteCommand implements Runnable {
             }
             return (configured.isEmpty() ? "no hooks" : "hooks for " + String.join(", ", configured)) + " (no "
                     + String.join(", ", missing) + " hook: those commands are answered FAILED)";
+        }
+    }
+
+    @Command(name = "reconcile", mixinStandardHelpOptions = true,
+            description = {"Execute commands.reconcile (replay a snapshot's revision row, advance a head, mark a snapshot "
+                    + "published) on the entity store and publish each outcome to commands.results, until Ctrl-C or SIGTERM.",
+                    "The store is holdfast.db.* and holdfast.s3.* with holdfast.snapshots.*; the runner is "
+                            + "holdfast.executor.reconcile.* (see `holdfast config --list`); the topics must exist (`holdfast topics ensure`)."})
+    static final class Reconcile implements Callable<Integer> {
+
+        private static final Duration STATUS_EVERY = Duration.ofSeconds(10);
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        ConfigOptions config;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            ReconcileExecutorConfig settings = ReconcileExecutorConfig.ofValidated(config.validated(Map.of()));
+            ReconcileCommandRunner.Settings runnerSettings = settings.runnerSettings();
+            StoreConfig store = settings.store();
+            StopSignal stop = StopSignal.install();
+            try (StoreClients clients = StoreClients.open(store)) {
+                // Before any command is taken: a wrong bucket or database would otherwise fail every one of them.
+                StoreChecks.requireBucket(clients.s3(), store.bucket());
+                StoreChecks.requireDatabase(clients.database(), store.getString(StoreConfig.DB_URL), false);
+                ReconcileCommandRunner runner = ReconcileCommandRunner.start(settings, runnerSettings, StoreRepairs.of(clients, store),
+                        new SimpleMeterRegistry());
+                try {
+                    out.printf("holdfast execute reconcile: %s on bucket %s and %s (group %s, %d entities at a time); Ctrl-C stops%n",
+                            runnerSettings.executorName(), store.bucket(), store.getString(StoreConfig.DB_URL), runnerSettings.groupId(),
+                            runnerSettings.concurrency());
+                    out.flush();
+                    StatusLoop.run("execute reconcile", stop, STATUS_EVERY, out, () -> runner.status().oneLine(), runner::failure);
+                    out.printf("holdfast execute reconcile: stopping (%s)%n", stop.reason());
+                    out.flush();
+                } finally {
+                    // The runner first: it finishes the command in hand and commits; the pool is closed after it.
+                    runner.close();
+                }
+                out.printf("holdfast execute reconcile: stopped: %s%n", runner.status().oneLine());
+            }
+            return 0;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.holdfast.connectors.fleet.internal;
 
+import io.holdfast.connectors.commands.KafkaTopics;
 import io.holdfast.connectors.fleet.FleetSink;
 import io.holdfast.schemas.TabletRecord;
 import io.holdfast.schemas.VolumeMetric;

@@ -4,6 +4,7 @@ import io.holdfast.connectors.fleet.FleetExecutorConfig;
 import io.holdfast.connectors.fleet.SimulatorConfig;
 import io.holdfast.connectors.metrics.AgentConfig;
 import io.holdfast.connectors.metrics.CloudWatchConfig;
+import io.holdfast.connectors.reconcile.ReconcileExecutorConfig;
 import io.holdfast.connectors.scan.ScanConfig;
 import io.holdfast.connectors.store.StoreConfig;
 import io.holdfast.health.HealthConfig;
@@ -21,8 +22,8 @@ public final class AllSettings {
     private AllSettings() {}
 
     public static ConfigDef definition() {
-        return ScanConfig.define(StoreConfig.define(SimulatorConfig.define(FleetExecutorConfig.define(
+        return ReconcileExecutorConfig.define(ScanConfig.define(StoreConfig.define(SimulatorConfig.define(FleetExecutorConfig.define(
                 CloudWatchConfig.define(AgentConfig.define(ReconcilerConfig.define(
-                        HealthConfig.define(HoldfastConfig.baseDefinition()))))))));
+                        HealthConfig.define(HoldfastConfig.baseDefinition())))))))));
     }
 }

@@ -1,4 +1,4 @@
-package io.holdfast.connectors.fleet.internal;
+package io.holdfast.connectors.commands;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,7 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** Checks made before the fleet side produces to or consumes from the cluster. */
+/** Checks made before a connector (a command executor, the fleet simulator) produces to or consumes from the cluster. */
 public final class KafkaTopics {
 
     private KafkaTopics() {}
@@ -99,7 +99,7 @@ public final class KafkaTopics {
         if (given != null) {
             String text = String.valueOf(given).trim();
             if (!text.equalsIgnoreCase(value) && !List.of(equivalents).contains(text)) {
-                throw new ConfigException(key, given, "the fleet side needs " + key + "=" + value
+                throw new ConfigException(key, given, "holdfast's command producers need " + key + "=" + value
                         + " so that no acknowledged record is lost or duplicated");
             }
         }

@@ -1,4 +1,4 @@
-package io.holdfast.connectors.fleet.internal;
+package io.holdfast.connectors.commands;
 
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,6 +1,7 @@
-package io.holdfast.connectors.fleet.internal;
+package io.holdfast.connectors.commands;
 
 import io.holdfast.schemas.CommandKind;
+import io.holdfast.schemas.CommandOutcome;
 import io.holdfast.schemas.CommandResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fleet command ids that already have a result, learnt by reading {@code commands.results}
- * (read_committed) to its end, and kept up to date with the results this process publishes. It is
- * what makes execution idempotent on {@code command_id} across restarts: a command whose id is here
- * is not executed again; its earlier result is published again.
+ * The command ids of one {@link CommandKind} that already have a result, learnt by reading
+ * {@code commands.results} (read_committed) to its end, and kept up to date with the results this
+ * process publishes. It is what makes execution idempotent on {@code command_id} across restarts: a
+ * command whose id is here is not executed again; its earlier result is published again. Results of
+ * other kinds share the topic and are skipped: ids are unique per kind only.
  */
 public final class ResultsIndex {
 
@@ -29,15 +31,17 @@ public final class ResultsIndex {
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
     private final Deserializer<CommandResult> values;
+    private final CommandKind kind;
     private final Map<String, CommandResult> byCommandId = new ConcurrentHashMap<>();
     private List<TopicPartition> partitions;
     private long unreadable;
 
     /** {@code consumer} must read committed records only and belong to no group (it is assigned every partition). */
-    public ResultsIndex(Consumer<byte[], byte[]> consumer, String topic, Deserializer<CommandResult> values) {
+    public ResultsIndex(Consumer<byte[], byte[]> consumer, String topic, Deserializer<CommandResult> values, CommandKind kind) {
         this.consumer = consumer;
         this.topic = topic;
         this.values = values;
+        this.kind = kind;
     }
 
     /**
@@ -69,7 +73,7 @@ public final class ResultsIndex {
                 remember(record);
             }
         }
-        log.info("{} fleet command results known after reading {} ({} new{})", byCommandId.size(), topic, byCommandId.size() - before,
+        log.info("{} {} command results known after reading {} ({} new{})", byCommandId.size(), kind, topic, byCommandId.size() - before,
                 unreadable > 0 ? ", " + unreadable + " unreadable records skipped" : "");
     }
 
@@ -94,8 +98,8 @@ public final class ResultsIndex {
             unreadable++;
             return;
         }
-        if (result != null && result.getCommandKind() == CommandKind.FLEET) {
-            byCommandId.put(result.getCommandId(), result);
+        if (result != null && result.getCommandKind() == kind) {
+            put(result);
         }
     }
 
@@ -103,8 +107,16 @@ public final class ResultsIndex {
         return Optional.ofNullable(byCommandId.get(commandId));
     }
 
+    /**
+     * Remembers {@code result}. A DUPLICATE answer never replaces the result it repeats: the execution
+     * itself is what a later duplicate is told about.
+     */
     public void put(CommandResult result) {
-        byCommandId.put(result.getCommandId(), result);
+        if (result.getOutcome() == CommandOutcome.DUPLICATE) {
+            byCommandId.putIfAbsent(result.getCommandId(), result);
+        } else {
+            byCommandId.put(result.getCommandId(), result);
+        }
     }
 
     public int size() {

@@ -1,4 +1,4 @@
-package io.holdfast.connectors.fleet.internal;
+package io.holdfast.connectors.commands;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one after the other per key and keys in parallel on a bounded pool: the commands of one
- * shard in the order they were received (as vtctld's shard lock would), different shards at once,
- * so that a slow provisioning on one shard never holds up a reparent on another.
+ * shard (or one entity) in the order they were received (as vtctld's shard lock would), different keys
+ * at once, so that a slow provisioning on one shard never holds up a reparent on another.
  */
-public final class ShardLanes {
+public final class KeyedLanes {
 
-    private static final Logger log = LoggerFactory.getLogger(ShardLanes.class);
+    private static final Logger log = LoggerFactory.getLogger(KeyedLanes.class);
 
     /** A task that may be interrupted when the lanes shut down. */
     public interface Task {
@@ -29,7 +29,7 @@ public final class ShardLanes {
     private final ExecutorService pool;
     private final Map<String, ArrayDeque<Task>> lanes = new HashMap<>();
 
-    public ShardLanes(String name, int threads) {
+    public KeyedLanes(String name, int threads) {
         AtomicInteger count = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());

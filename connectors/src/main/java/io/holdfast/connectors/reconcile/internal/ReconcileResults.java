@@ -1,0 +1,62 @@
+package io.holdfast.connectors.reconcile.internal;
+
+import io.holdfast.schemas.CommandKind;
+import io.holdfast.schemas.CommandOutcome;
+import io.holdfast.schemas.CommandResult;
+import io.holdfast.schemas.ReconcileCommand;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds the {@link CommandResult} of a {@link ReconcileCommand}, keyed and targeted by its entity. */
+public final class ReconcileResults {
+
+    /** Observed key of a DUPLICATE: the outcome of the execution it repeats. */
+    public static final String OBSERVED_EARLIER_OUTCOME = "earlier_outcome";
+
+    /** Results longer than this are cut: a message is a hint for an operator, not a log. */
+    private static final int MAX_MESSAGE_CHARS = 1_000;
+
+    private ReconcileResults() {}
+
+    public static CommandResult of(ReconcileCommand command, String executor, CommandOutcome outcome, String message,
+                                   Instant started, Instant finished, Map<String, String> observed) {
+        return CommandResult.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setCommandKind(CommandKind.RECONCILE)
+                .setReconcileType(command.getType())
+                .setFleetType(null)
+                .setTarget(command.getEntityId())
+                .setAttempt(command.getAttempt())
+                .setOutcome(outcome)
+                .setMessage(message == null ? null : truncate(message))
+                .setExecutor(executor)
+                .setStartedTime(started)
+                .setFinishedTime(finished)
+                .setObserved(Map.copyOf(observed))
+                .build();
+    }
+
+    /**
+     * The answer to a command whose id was already executed: DUPLICATE, with the earlier execution's
+     * observed state and outcome. Nothing is done again, so this answer is about that execution.
+     */
+    public static CommandResult duplicateOf(CommandResult earlier, String executor, Instant now) {
+        Map<String, String> observed = new LinkedHashMap<>();
+        earlier.getObserved().forEach((k, v) -> observed.put(k.toString(), v.toString()));
+        observed.putIfAbsent(OBSERVED_EARLIER_OUTCOME, earlier.getOutcome().name());
+        return CommandResult.newBuilder(earlier)
+                .setOutcome(CommandOutcome.DUPLICATE)
+                .setMessage("already executed (" + observed.get(OBSERVED_EARLIER_OUTCOME) + " at " + earlier.getFinishedTime()
+                        + "): not executed again")
+                .setExecutor(executor)
+                .setStartedTime(now)
+                .setFinishedTime(now)
+                .setObserved(Map.copyOf(observed))
+                .build();
+    }
+
+    private static String truncate(String message) {
+        return message.length() <= MAX_MESSAGE_CHARS ? message : message.substring(0, MAX_MESSAGE_CHARS - 3) + "...";
+    }
+}

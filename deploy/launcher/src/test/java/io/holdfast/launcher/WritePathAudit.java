@@ -1,0 +1,180 @@
+package io.holdfast.launcher;
+
+import io.holdfast.connectors.store.EntityStoreSchema;
+import io.holdfast.reconciler.cdc.ChangeEvent;
+import io.holdfast.reconciler.cdc.ChangeEventParser;
+import io.holdfast.reconciler.cdc.Op;
+import io.holdfast.reconciler.gtid.MariadbGtidPosition;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.Tag;
+
+/**
+ * The ground truth of the write path, read from the stores themselves and not from holdfast's state:
+ * every S3 snapshot has its revision row and the published tag, every head equals its entity's highest
+ * revision in S3; and, from the binlog's history of both tables (the change events on the CDC topics,
+ * ordered by GTID so that a redelivery after a crash of the source is not mistaken for a move), no head
+ * ever moved backward and no revision row was ever updated or deleted after its insert.
+ */
+final class WritePathAudit {
+
+    /** What was found; {@link #problems()} is empty when every invariant holds. */
+    record Report(int snapshots, int entities, int rows, int headChanges, int rowChanges, List<String> problems) {
+        String summary() {
+            return snapshots + " snapshots of " + entities + " entities, " + rows + " revision rows; binlog: " + headChanges
+                    + " head changes, " + rowChanges + " revision row events; " + problems.size() + " problems"
+                    + (problems.isEmpty() ? "" : ", e.g. " + problems.subList(0, Math.min(5, problems.size())));
+        }
+    }
+
+    private WritePathAudit() {
+    }
+
+    static Report check(S3Client s3, String bucket, String prefix, Connection db, String bootstrap, String revisionsTopic,
+                        String headsTopic) throws Exception {
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        // S3: every object and its tag.
+        List<S3Object> objects = new ArrayList<>();
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(objects::add);
+        Map<String, Boolean> published = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> tags = new ArrayList<>();
+            for (S3Object o : objects) {
+                tags.add(pool.submit(() -> {
+                    List<Tag> t = s3.getObjectTagging(b -> b.bucket(bucket).key(o.key())).tagSet();
+                    published.put(o.key(), t.stream().anyMatch(tag -> tag.key().equals(EntityStoreSchema.TAG)
+                            && tag.value().equals(EntityStoreSchema.PUBLISHED)));
+                    return null;
+                }));
+            }
+            for (Future<?> f : tags) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // The database.
+        Map<String, Map<Long, Boolean>> rows = new HashMap<>();
+        int rowCount = 0;
+        Map<String, Long> heads = new HashMap<>();
+        try (Statement s = db.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT entity_id, revision FROM revisions")) {
+                while (r.next()) {
+                    rows.computeIfAbsent(r.getString(1), k -> new HashMap<>()).put(r.getLong(2), true);
+                    rowCount++;
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT entity_id, head_revision FROM entity_heads")) {
+                while (r.next()) {
+                    heads.put(r.getString(1), r.getLong(2));
+                }
+            }
+        }
+        Map<String, Long> highest = new HashMap<>();
+        for (S3Object o : objects) {
+            String rest = o.key().substring(prefix.length());
+            int slash = rest.lastIndexOf('/');
+            String entity = rest.substring(0, slash);
+            long revision = Long.parseLong(rest.substring(slash + 1));
+            highest.merge(entity, revision, Math::max);
+            if (!rows.getOrDefault(entity, Map.of()).containsKey(revision)) {
+                problems.add("snapshot " + o.key() + " has no revision row");
+            }
+            if (!published.getOrDefault(o.key(), false)) {
+                problems.add("snapshot " + o.key() + " is not tagged published");
+            }
+        }
+        for (Map.Entry<String, Long> e : highest.entrySet()) {
+            Long head = heads.get(e.getKey());
+            if (head == null || head.longValue() != e.getValue()) {
+                problems.add("head of " + e.getKey() + " is " + head + ", its highest revision " + e.getValue());
+            }
+        }
+        // The binlog's history.
+        ChangeEventParser parser = new ChangeEventParser();
+        Map<String, TreeMap<Long, long[]>> headHistory = new HashMap<>(); // entity -> gtid seq -> {before, after}
+        int headChanges = 0;
+        for (ChangeEvent e : readAll(bootstrap, headsTopic, parser)) {
+            if (e.isTombstone() || e.op() == Op.READ) {
+                continue;
+            }
+            if (e.op() == Op.DELETE) {
+                problems.add("head row of " + e.before().string("entity_id") + " was deleted");
+                continue;
+            }
+            headChanges++;
+            String entity = e.after().string("entity_id");
+            long after = e.after().longValue("head_revision");
+            long before = e.before() == null ? -1 : e.before().longValue("head_revision");
+            if (after < before) {
+                problems.add("head of " + entity + " moved backward from " + before + " to " + after);
+            }
+            long seq = e.source().position() instanceof MariadbGtidPosition p ? p.seq(0) : e.source().binlogPos();
+            headHistory.computeIfAbsent(entity, k -> new TreeMap<>()).put(seq, new long[] {before, after});
+        }
+        for (Map.Entry<String, TreeMap<Long, long[]>> h : headHistory.entrySet()) {
+            long last = -1;
+            for (long[] change : h.getValue().values()) {
+                if (change[1] < last) {
+                    problems.add("head of " + h.getKey() + " went from " + last + " to " + change[1] + " in binlog order");
+                }
+                last = Math.max(last, change[1]);
+            }
+        }
+        int rowChanges = 0;
+        for (ChangeEvent e : readAll(bootstrap, revisionsTopic, parser)) {
+            if (e.isTombstone()) {
+                continue;
+            }
+            rowChanges++;
+            if (e.op() == Op.UPDATE || e.op() == Op.DELETE) {
+                problems.add("revision row " + e.row().string("entity_id") + "/" + e.row().longValue("revision")
+                        + " was " + (e.op() == Op.UPDATE ? "updated" : "deleted") + " after its insert");
+            }
+        }
+        return new Report(objects.size(), highest.size(), rowCount, headChanges, rowChanges, problems);
+    }
+
+    /** Every change event on {@code topic}, from the beginning to the end as it is now. */
+    private static List<ChangeEvent> readAll(String bootstrap, String topic, ChangeEventParser parser) {
+        List<ChangeEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    events.add(parser.parse(r.key(), r.value()));
+                }
+            }
+        }
+        return events;
+    }
+}
