@@ -1,5 +1,6 @@
 package io.holdfast.launcher.internal;
 
+import io.holdfast.connectors.binlog.BinlogConfig;
 import io.holdfast.connectors.fleet.FleetExecutorConfig;
 import io.holdfast.connectors.fleet.SimulatorConfig;
 import io.holdfast.connectors.metrics.AgentConfig;
@@ -20,8 +21,8 @@ public final class AllSettings {
     private AllSettings() {}
 
     public static ConfigDef definition() {
-        return StoreConfig.define(SimulatorConfig.define(FleetExecutorConfig.define(
+        return BinlogConfig.define(StoreConfig.define(SimulatorConfig.define(FleetExecutorConfig.define(
                 CloudWatchConfig.define(AgentConfig.define(ReconcilerConfig.define(
-                        HealthConfig.define(HoldfastConfig.baseDefinition())))))));
+                        HealthConfig.define(HoldfastConfig.baseDefinition()))))))));
     }
 }
