@@ -37,20 +37,35 @@ public final class ForwardingConsumer implements DebeziumEngine.ChangeConsumer<C
             topics.ensure(record.destination());
             acks.add(producer.send(new ProducerRecord<>(record.destination(), record.key(), record.value())));
         }
+        // The engine interrupts this thread when it is closed. The batch is already on its way to Kafka: wait
+        // for the acknowledgements anyway (the producer bounds that by delivery.timeout.ms) and mark the batch,
+        // so that a clean stop stores its offsets instead of sending it again after the restart.
+        boolean interrupted = false;
         for (int i = 0; i < acks.size(); i++) {
-            try {
-                acks.get(i).get();
-            } catch (ExecutionException e) {
-                // Nothing of this batch is marked: the engine stops and a restart sends it again.
-                throw new BinlogSourceException("Kafka did not take a change event for " + records.get(i).destination()
-                        + ": " + e.getCause(), e.getCause());
+            while (true) {
+                try {
+                    acks.get(i).get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    // Nothing of this batch is marked: the engine stops and a restart sends it again.
+                    throw new BinlogSourceException("Kafka did not take a change event for " + records.get(i).destination()
+                            + ": " + e.getCause(), e.getCause());
+                }
             }
         }
-        for (ChangeEvent<String, String> record : records) {
-            metrics.forwarded(ChangeSummary.of(record.value()));
-            committer.markProcessed(record);
+        try {
+            for (ChangeEvent<String, String> record : records) {
+                metrics.forwarded(ChangeSummary.of(record.value()));
+                committer.markProcessed(record);
+            }
+            committer.markBatchFinished();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        committer.markBatchFinished();
     }
 
     /** Deletes are followed by tombstones, as on Kafka Connect, so that compacted consumers can forget the key. */
