@@ -10,7 +10,7 @@ import io.holdfast.connectors.binlog.internal.EngineProperties;
 import io.holdfast.connectors.binlog.internal.ForwardingConsumer;
 import io.holdfast.connectors.binlog.internal.SettingsCheck;
 import io.holdfast.connectors.binlog.internal.SourceDatabase;
-import io.holdfast.connectors.binlog.internal.StoredOffsets;
+import io.holdfast.connectors.binlog.internal.StoredState;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.config.HoldfastConfig;
 import io.holdfast.topology.http.AppHttpServer;
@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * interchangeable for the reconciler.
  *
  * <p>Offsets and schema history live in Kafka. Existing rows are copied by Debezium incremental snapshots,
- * requested through the signal table on a first start (no offsets stored) or on demand
- * ({@link #requestCopy()}); a copy's position is part of the offsets, so after a crash it resumes from its
- * last chunk. The copy's progress is on {@code <debezium topic prefix>.notifications} (Debezium's sink
+ * requested through the signal table on a first start (no offsets stored, or no copy ever reported on the
+ * notifications topic) or on demand ({@link #requestCopy()}, {@code start(config, true)}); a copy's position
+ * is part of the offsets, so after a crash it resumes from its last chunk. The copy's progress is on {@code <debezium topic prefix>.notifications} (Debezium's sink
  * notification channel). HTTP: {@code /live}, {@code /ready} (streaming), {@code /metrics}.
  */
 public final class BinlogSource implements AutoCloseable {
@@ -113,17 +113,23 @@ public final class BinlogSource implements AutoCloseable {
             String notifications = EngineProperties.notificationsTopic(catalog);
             DestinationTopics topics = new DestinationTopics(admin, catalog.binlogOffsets.settings().replicationFactor());
             boolean firstStart;
+            boolean copyNeverStarted;
             try {
                 topics.ensureAll(DestinationTopics.atStart(catalog, notifications));
-                firstStart = !StoredOffsets.exist(client, catalog.binlogOffsets.name(), config.getString(BinlogConfig.ENGINE_NAME));
+                StoredState stored = new StoredState(client);
+                firstStart = !stored.offsetsExist(catalog.binlogOffsets.name(), config.getString(BinlogConfig.ENGINE_NAME));
+                // Offsets but no copy reported: the previous run stopped between its first flush and the copy's
+                // request (the signal can only be written once the connector streams). Ask again.
+                copyNeverStarted = !firstStart && !stored.copyStarted(notifications);
             } catch (RuntimeException e) {
                 throw new BinlogSourceException("cannot prepare the binlog source's topics on Kafka at "
                         + EngineProperties.bootstrapServers(config) + ": " + e.getMessage(), e);
             }
             source = new BinlogSource(config, catalog, database, admin, firstStart);
             source.run(engineProperties, topics);
-            if (firstStart || requestCopy) {
-                source.requestCopyOnceStreaming(firstStart ? "first start: no offsets stored" : "asked for");
+            if (firstStart || copyNeverStarted || requestCopy) {
+                source.requestCopyOnceStreaming(firstStart ? "first start: no offsets stored"
+                        : copyNeverStarted ? "no copy was reported by the previous runs" : "asked for");
             }
             log.info("binlog source started: {} on {} as server id {}, topics {}.{}.*, notifications on {}, {}",
                     config.flavor().name().toLowerCase(java.util.Locale.ROOT), database.location(),
@@ -222,12 +228,16 @@ public final class BinlogSource implements AutoCloseable {
         return true;
     }
 
-    /** The connector is connected to the binlog (Debezium's streaming MBean says so, or its polling began when there is no MBean). */
+    /**
+     * The connector reads the binlog: Debezium's streaming MBean says it is connected. Polling alone is not
+     * enough: the engine polls while the connector still reads the tables' structure, and a signal written
+     * then precedes the binlog position streaming starts from, so it would never be seen.
+     */
     public boolean isStreaming() {
         if (closing.get() || failure.get() != null || !pollingStarted.get()) {
             return false;
         }
-        return mbeans.booleanAttribute("Connected").orElse(true);
+        return mbeans.booleanAttribute("Connected").orElse(false);
     }
 
     public boolean isLive() {
@@ -291,7 +301,7 @@ public final class BinlogSource implements AutoCloseable {
             http.close();
         }
         registry.close();
-        log.info("binlog source stopped: {}", metrics.status().oneLine());
+        log.info("binlog source stopped: {}", metrics.status().totals());
     }
 
     /** {@code bootstrap.servers} and the security settings, for the admin, producer and offsets check. */
