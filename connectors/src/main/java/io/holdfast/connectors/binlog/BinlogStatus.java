@@ -15,6 +15,11 @@ import java.util.Optional;
 public record BinlogStatus(long eventsCaptured, double eventsPerSecond, long copiedRows, Optional<Long> lagMillis,
                            Optional<Long> behindSourceMillis, boolean streaming) {
 
+    /** What was done, without the current state: for the line printed after a stop. */
+    public String totals() {
+        return String.format("%d events captured, %d rows copied", eventsCaptured, copiedRows);
+    }
+
     public String oneLine() {
         return String.format("%s, %d events captured (%.0f/s), %d rows copied, lag %s",
                 streaming ? "streaming" : "not streaming yet", eventsCaptured, eventsPerSecond, copiedRows,

@@ -125,6 +125,16 @@ class BinlogSourceIT {
             assertEquals(1, data(secondRun, s).stream().filter(r -> r.value() != null && r.value().contains("e-new")
                     && r.op().equals("c")).count(), "the insert before the restart was not sent again");
         }
+
+        // Third start, asking for a copy (`connect binlog --snapshot`): every row now in the tables is copied again.
+        int rowsNow = existingRows + 2;
+        try (BinlogSource source = BinlogSource.start(s.config(), true)) {
+            List<Read> thirdRun = s.reader.awaitUntil(s.allTopics(), WAIT,
+                    read -> completedCopies(read, s) == 2 && count(read, "r") >= existingRows + rowsNow, "a second copy");
+            System.out.printf("copy asked for on the third start: %d copy events (r) in all, %d rows in the tables%n",
+                    count(thirdRun, "r"), rowsNow);
+            assertEquals(existingRows + rowsNow, count(thirdRun, "r"));
+        }
     }
 
     @Test
@@ -271,6 +281,11 @@ class BinlogSourceIT {
     private static boolean copyCompleted(List<Read> read, Scenario s) {
         return notifications(read, s).stream().anyMatch(n -> n.path("aggregate_type").asText().equals(INCREMENTAL)
                 && n.path("type").asText().equals("COMPLETED"));
+    }
+
+    private static long completedCopies(List<Read> read, Scenario s) {
+        return notifications(read, s).stream().filter(n -> n.path("aggregate_type").asText().equals(INCREMENTAL)
+                && n.path("type").asText().equals("COMPLETED")).count();
     }
 
     private static Read only(List<Read> read, String table, String... op) {

@@ -66,7 +66,7 @@ final class ConnectBinlogCommand implements Callable<Integer> {
         } finally {
             source.close();
         }
-        out.printf("holdfast connect binlog: stopped: %s%n", source.status().oneLine());
+        out.printf("holdfast connect binlog: stopped: %s%n", source.status().totals());
         return 0;
     }
 }
