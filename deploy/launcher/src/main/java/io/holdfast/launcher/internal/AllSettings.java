@@ -1,5 +1,6 @@
 package io.holdfast.launcher.internal;
 
+import io.holdfast.connectors.binlog.BinlogConfig;
 import io.holdfast.connectors.fleet.FleetExecutorConfig;
 import io.holdfast.connectors.fleet.SimulatorConfig;
 import io.holdfast.connectors.metrics.AgentConfig;
@@ -22,8 +23,8 @@ public final class AllSettings {
     private AllSettings() {}
 
     public static ConfigDef definition() {
-        return ReconcileExecutorConfig.define(ScanConfig.define(StoreConfig.define(SimulatorConfig.define(FleetExecutorConfig.define(
-                CloudWatchConfig.define(AgentConfig.define(ReconcilerConfig.define(
-                        HealthConfig.define(HoldfastConfig.baseDefinition())))))))));
+        return BinlogConfig.define(ReconcileExecutorConfig.define(ScanConfig.define(StoreConfig.define(SimulatorConfig.define(
+                FleetExecutorConfig.define(CloudWatchConfig.define(AgentConfig.define(ReconcilerConfig.define(
+                        HealthConfig.define(HoldfastConfig.baseDefinition()))))))))));
     }
 }

@@ -1,5 +1,6 @@
 package io.holdfast.launcher.internal;
 
+import io.holdfast.connectors.binlog.BinlogConfig;
 import io.holdfast.topology.config.ConfigSources;
 import io.holdfast.topology.config.HoldfastConfig;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ public final class ConfigOptions {
     public Map<String, String> validated(Map<String, String> commandDefaults) {
         Map<String, String> effective = new LinkedHashMap<>(commandDefaults);
         effective.putAll(ConfigSources.merge(file(), System.getenv(), overrides, AllSettings.definition()));
-        HoldfastConfig.validated(AllSettings.definition(), effective);
+        // Debezium properties passed through by the binlog source are not holdfast keys: Debezium checks them.
+        HoldfastConfig.validated(AllSettings.definition(), BinlogConfig.withoutPassthrough(effective));
         return effective;
     }
 

@@ -1,0 +1,56 @@
+package io.holdfast.connectors.binlog;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Where a MySQL-protocol JDBC URL points: Debezium takes host, port and database as separate settings,
+ * holdfast takes one URL ({@code holdfast.db.url}) for every component, so the binlog source reads them
+ * out of it. With several hosts (failover URLs) the first is the one captured.
+ *
+ * @param sslDisabled the URL turns TLS off ({@code sslMode=disable}, {@code useSSL=false}): Debezium must too
+ */
+public record JdbcLocation(String host, int port, Optional<String> database, boolean sslDisabled) {
+
+    private static final int DEFAULT_PORT = 3306;
+    private static final Pattern URL = Pattern.compile(
+            "jdbc:(?:mariadb|mysql)(?::[a-z:]+)?://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern HOST_PORT = Pattern.compile("(?:address=\\(host=)?\\[?([^\\]:(),]+)\\]?(?::(\\d+))?.*");
+
+    /** Parses {@code url}; a URL that is not a MariaDB/MySQL JDBC URL is a {@link ConfigException} naming {@code key}. */
+    public static JdbcLocation parse(String key, String url) {
+        Matcher m = URL.matcher(url.trim());
+        if (!m.matches()) {
+            throw new ConfigException(key, url, "not a jdbc:mariadb:// or jdbc:mysql:// URL");
+        }
+        String firstHost = m.group(1).split(",")[0];
+        Matcher hp = HOST_PORT.matcher(firstHost);
+        if (!hp.matches() || hp.group(1).isBlank()) {
+            throw new ConfigException(key, url, "no host in the URL");
+        }
+        int port = hp.group(2) == null ? DEFAULT_PORT : Integer.parseInt(hp.group(2));
+        String database = m.group(2) == null || m.group(2).isBlank() ? null : m.group(2);
+        return new JdbcLocation(hp.group(1), port, Optional.ofNullable(database), tlsOff(m.group(3)));
+    }
+
+    private static boolean tlsOff(String query) {
+        if (query == null) {
+            return false;
+        }
+        for (String option : query.split("&")) {
+            String o = option.toLowerCase(Locale.ROOT);
+            if (o.equals("sslmode=disable") || o.equals("sslmode=disabled") || o.equals("usessl=false")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return host + ":" + port + database.map(d -> "/" + d).orElse("");
+    }
+}
