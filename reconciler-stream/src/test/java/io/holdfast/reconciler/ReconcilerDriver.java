@@ -130,7 +130,7 @@ final class ReconcilerDriver implements AutoCloseable {
             List<Envelope> out = new ArrayList<>();
             for (JsonNode r : JSON.readTree(in)) {
                 String topic = r.get("topic").asText();
-                if (topic.endsWith(".revisions") || topic.endsWith(".entity_heads")) {
+                if (topic.endsWith(".revisions") || topic.endsWith(".entity_heads") || topic.endsWith(".notifications")) {
                     out.add(new Envelope(topic, r.get("key").isNull() ? null : r.get("key").asText(),
                             r.get("value").isNull() ? null : r.get("value").asText()));
                 }
@@ -148,18 +148,12 @@ final class ReconcilerDriver implements AutoCloseable {
     }
 
     void pipe(Envelope e) {
-        (e.topic().endsWith(".revisions") ? revisions : heads).pipeInput(new TestRecord<>(e.key(), e.value(),
+        (e.topic().endsWith(".revisions") ? revisions : e.topic().endsWith(".notifications") ? notifications : heads).pipeInput(new TestRecord<>(e.key(), e.value(),
                 Instant.ofEpochMilli(now)));
     }
 
     void pipeFixture(String path) {
         pipe(fixture(path));
-    }
-
-    /** A Debezium notification about an incremental snapshot, as its sink channel writes it (no schema wrapper). */
-    void notification(String type, String additionalData) {
-        notifications.pipeInput("n-" + type, "{\"id\":\"n-1\",\"aggregate_type\":\"Incremental Snapshot\",\"type\":\"" + type
-                + "\",\"additional_data\":" + additionalData + ",\"timestamp\":\"" + now + "\"}", now);
     }
 
     /** The copy of a fixture re-labelled as an incremental snapshot's chunk (source.snapshot "incremental"). */

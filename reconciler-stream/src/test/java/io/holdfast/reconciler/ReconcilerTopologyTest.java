@@ -104,31 +104,36 @@ class ReconcilerTopologyTest {
 
     @Test
     void anIncrementalCopyIsGatedFromItsStartedToItsCompletedNotification() {
+        // The notifications are the binlog source's real ones (captured from Debezium's sink channel, schemas on).
         try (ReconcilerDriver d = new ReconcilerDriver()) {
             d.pipeFixture("mariadb/no-schema/insert-revision.json"); // streaming first: no initial copy (no_data)
-            d.notification("STARTED", "{\"connector_name\":\"cdc.holdfast\",\"data_collections\":\"holdfast.revisions,holdfast.entity_heads\"}");
+            d.pipeFixture("mariadb/notifications/initial-snapshot-started.json"); // the schema read: not a copy
+            d.pipeFixture("mariadb/notifications/initial-snapshot-completed.json");
+            d.pipeFixture("mariadb/notifications/incremental-snapshot-started.json");
             d.advance(1_000);
             assertEquals(WorkflowPhase.COPYING, d.table("revisions").getPhase());
             assertEquals(WorkflowPhase.COPYING, d.table("entity_heads").getPhase());
             List<ReconcilerDriver.Envelope> chunk = ReconcilerDriver.asIncremental(
                     ReconcilerDriver.fixture("mariadb/no-schema/snapshot.json"));
             d.pipe(chunk.subList(0, 3)); // heads e-1, e-2 and row e-1/1
-            d.notification("IN_PROGRESS", "{\"current_collection_in_progress\":\"holdfast.revisions\","
-                    + "\"last_processed_key\":\"[e-1, 1]\",\"maximum_key\":\"[e-2, 1]\"}");
+            d.pipeFixture("mariadb/notifications/incremental-snapshot-in-progress.json");
             d.snapshot("e-2", 1, H_E2_1, PUBLISHED, "p1"); // its row is in the part not copied yet
             d.advance(3 * d.grace());
             assertEquals(WorkflowPhase.COPYING, d.table("revisions").getPhase());
-            assertEquals("[e-1, 1]", d.table("revisions").getLastCopiedKey());
+            assertEquals("e-9,2", d.table("revisions").getLastCopiedKey(), "Debezium's chunk boundary");
             assertEquals(List.of(), d.commands, "e-2/1 may not be copied yet");
 
             d.pipe(chunk.subList(3, chunk.size()));
-            d.notification("TABLE_SCAN_COMPLETED", "{\"data_collection\":\"holdfast.entity_heads\",\"status\":\"SUCCEEDED\"}");
-            d.notification("TABLE_SCAN_COMPLETED", "{\"data_collection\":\"holdfast.revisions\",\"status\":\"SUCCEEDED\"}");
-            d.notification("COMPLETED", "{\"connector_name\":\"cdc.holdfast\"}");
-            d.advance(3 * d.grace());
+            d.pipeFixture("mariadb/notifications/incremental-snapshot-table-scan-completed.json"); // revisions done
+            d.advance(1_000);
             assertEquals(WorkflowPhase.REPLICATING, d.table("revisions").getPhase());
+            assertEquals(WorkflowPhase.COPYING, d.table("entity_heads").getPhase());
+            d.pipeFixture("mariadb/notifications/incremental-snapshot-completed.json");
+            d.advance(3 * d.grace());
+            assertEquals(WorkflowPhase.REPLICATING, d.table("entity_heads").getPhase());
             assertEquals(3, d.table("revisions").getRowsCopied());
             assertEquals(List.of(), d.commands, "its row came with the rest of the copy");
+            assertEquals(2.0, d.registry.get("holdfast.reconciler.skipped").tag("reason", "notification").counter().count());
         }
     }
 

@@ -115,7 +115,7 @@ public final class BinlogSource implements AutoCloseable {
             boolean firstStart;
             boolean copyNeverStarted;
             try {
-                topics.ensureAll(DestinationTopics.atStart(catalog, notifications));
+                topics.ensureAll(DestinationTopics.atStart(catalog));
                 StoredState stored = new StoredState(client);
                 firstStart = !stored.offsetsExist(catalog.binlogOffsets.name(), config.getString(BinlogConfig.ENGINE_NAME));
                 // Offsets but no copy reported: the previous run stopped between its first flush and the copy's

@@ -105,8 +105,9 @@ public final class TopicCatalog {
 
         cdcRevisions = json(cdcName(cdc.revisionsTable()), events);
         cdcEntityHeads = json(cdcName(cdc.headsTable()), events);
+        // Kept for good: a few records per copy, and the binlog source reads them to know a copy ever started.
         cdcNotifications = json(prefix + cdc.debeziumTopicPrefix() + ".notifications",
-                TopicSettings.retained(1, replicationFactor, EVENT_RETENTION));
+                TopicSettings.retainedForever(1, replicationFactor));
         snapshots = avro("s3.snapshots", SnapshotObject.class, events);
         tablets = avro("fleet.tablets", TabletRecord.class, latestPerKey);
         volumeMetrics = avro("fleet.volume-metrics", VolumeMetric.class,

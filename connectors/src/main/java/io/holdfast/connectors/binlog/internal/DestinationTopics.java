@@ -33,14 +33,10 @@ public final class DestinationTopics {
         this.replicationFactor = replicationFactor;
     }
 
-    /** The catalog topics the source writes or Debezium keeps its state in, and the notifications topic. */
-    public static List<Topic<?, ?>> atStart(TopicCatalog catalog, String notificationsTopic) {
-        short rf = catalog.binlogOffsets.settings().replicationFactor();
-        List<Topic<?, ?>> topics = new ArrayList<>(List.of(catalog.cdcRevisions, catalog.cdcEntityHeads,
+    /** The catalog topics the source writes (changes, notifications) or Debezium keeps its state in. */
+    public static List<Topic<?, ?>> atStart(TopicCatalog catalog) {
+        return new ArrayList<>(List.of(catalog.cdcRevisions, catalog.cdcEntityHeads, catalog.cdcNotifications,
                 catalog.binlogOffsets, catalog.binlogSchemaHistory));
-        // Kept for good: a few records per copy, and they tell when each copy ran and finished.
-        topics.add(new Topic<>(notificationsTopic, Serdes.String(), Serdes.String(), TopicSettings.retainedForever(1, rf)));
-        return topics;
     }
 
     public void ensureAll(List<Topic<?, ?>> topics) throws InterruptedException {

@@ -23,7 +23,7 @@ public final class EngineProperties {
 
     /** The notifications topic: Debezium's sink notification channel writes the copy's progress there. */
     public static String notificationsTopic(TopicCatalog catalog) {
-        return catalog.debeziumTopicPrefix() + ".notifications";
+        return catalog.cdcNotifications.name();
     }
 
     /** {@code <database>.<table>}: how Debezium names a MySQL-protocol table in include lists and signals. */
