@@ -2,6 +2,7 @@ package io.holdfast.reconciler;
 
 import io.holdfast.reconciler.entity.EntityLedger;
 import io.holdfast.reconciler.entity.EntityReconciler;
+import io.holdfast.reconciler.internal.EntityProcessor;
 import io.holdfast.reconciler.internal.Views;
 import io.holdfast.reconciler.workflow.WorkflowKeys;
 import io.holdfast.schemas.WorkflowProgress;
@@ -11,11 +12,13 @@ import io.holdfast.topology.app.StreamsApp;
 import io.holdfast.topology.config.HoldfastConfig;
 import io.holdfast.topology.http.AppHttpServer;
 import io.holdfast.topology.http.HttpReply;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
@@ -48,6 +51,25 @@ public final class ReconcilerApp implements StreamsApp {
         return ReconcilerTopology.build(context.catalog(), config, config.columns(),
                 new EntityReconciler(config.settings()), new ReconcilerMetrics(context.metrics()),
                 Duration.ofMillis(config.getLong(ReconcilerConfig.PUNCTUATE_MS)), config.getInt(ReconcilerConfig.TIMER_BATCH));
+    }
+
+    /**
+     * Entities with a ledger on this instance's tasks (each task counts the ledgers it created; a ledger is
+     * never deleted). The whole store's count is the sum over instances.
+     */
+    public static long localEntityCount(KafkaStreams streams) {
+        ReadOnlyKeyValueStore<String, byte[]> tallies = streams.store(StoreQueryParameters
+                .fromNameAndType(EntityProcessor.TALLY_STORE, QueryableStoreTypes.keyValueStore()));
+        long sum = 0;
+        try (KeyValueIterator<String, byte[]> it = tallies.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> e = it.next();
+                if (EntityProcessor.ENTITY_COUNT_KEY.equals(e.key)) {
+                    sum += ByteBuffer.wrap(e.value).getLong();
+                }
+            }
+        }
+        return sum;
     }
 
     @Override
@@ -89,7 +111,8 @@ public final class ReconcilerApp implements StreamsApp {
                     all.add(Views.workflow(e.key, e.value));
                 }
             }
-            return HttpReply.json(200, Views.json(Map.of("workflows", all)));
+            return HttpReply.json(200, Views.json(Map.of("workflows", all, "entities_on_this_instance",
+                    localEntityCount(app.streams()))));
         });
     }
 }

@@ -57,7 +57,9 @@ public final class StoreClients implements AutoCloseable {
         String sep = url.contains("?") ? "&" : "?";
         String full = url + sep + "maxPoolSize=" + config.getInt(StoreConfig.DB_POOL_SIZE) + "&poolName=holdfast";
         try {
-            MariaDbPoolDataSource ds = new MariaDbPoolDataSource(full);
+            // Configured before first use: the URL constructor would open the pool at once, without credentials.
+            MariaDbPoolDataSource ds = new MariaDbPoolDataSource();
+            ds.setUrl(full);
             ds.setUser(config.getString(StoreConfig.DB_USER));
             ds.setPassword(config.dbPassword().value());
             return ds;

@@ -6,6 +6,7 @@ import io.holdfast.embedded.EmbeddedS3;
 import io.holdfast.embedded.EmbeddedStack;
 import io.holdfast.launcher.internal.ConfigOptions;
 import io.holdfast.launcher.internal.StopSignal;
+import io.holdfast.launcher.internal.WritePathServices;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.catalog.TopicEnsurer;
 import io.holdfast.topology.config.HoldfastConfig;
@@ -90,6 +91,7 @@ final class DevCommand implements Callable<Integer> {
         out.flush();
         EmbeddedStack stack = startWithProgress(root, out, began);
         AppHttpServer http = null;
+        WritePathServices writePath = null;
         try {
             HoldfastConfig settings = config.load(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()));
             TopicCatalog catalog = new TopicCatalog(settings);
@@ -97,14 +99,21 @@ final class DevCommand implements Callable<Integer> {
             try (Admin admin = stack.kafka().admin()) {
                 topics = new TopicEnsurer(admin, Duration.ofSeconds(60)).ensure(catalog.all());
             }
+            Map<String, String> writePathSettings = config.validated(withKafka(stack, WritePathServices.embeddedDefaults(
+                    stack.mariaDb().jdbcUrl(), stack.mariaDb().user(), stack.mariaDb().password(), stack.s3().endpoint(),
+                    EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, EmbeddedS3.REGION, stack.bucket(),
+                    root.resolve("streams-state").toString())));
+            out.println("holdfast dev: starting the binlog source, the S3 scanner, the reconciler and the reconcile executor");
+            out.flush();
+            writePath = WritePathServices.start(writePathSettings);
             http = AppHttpServer.start("127.0.0.1", httpPort);
             AppHttpServer status = http;
             status.route("/live", r -> HttpReply.text(200, "live\n"));
             status.route("/ready", r -> allRunning(stack) ? HttpReply.text(200, "ready\n") : HttpReply.text(503, "a component is down\n"));
             status.route("/status", r -> HttpReply.json(200, statusJson(stack, catalog)));
 
-            printEndpoints(out, stack, catalog, topics, status.port(), root, began);
-            int code = superviseUntilStopped(stack, stop, out);
+            printEndpoints(out, stack, catalog, topics, status.port(), writePath.reconciler().http().port(), root, began);
+            int code = superviseUntilStopped(stack, writePath, stop, out);
             out.printf("holdfast dev: stopping (%s)%n", stop.reason());
             out.flush();
             return code;
@@ -112,6 +121,9 @@ final class DevCommand implements Callable<Integer> {
             long stopping = System.nanoTime();
             if (http != null) {
                 http.close();
+            }
+            if (writePath != null) {
+                writePath.close();
             }
             stack.close();
             out.printf("holdfast dev: stopped in %.1f s; data kept in %s%n",
@@ -172,7 +184,7 @@ final class DevCommand implements Callable<Integer> {
     }
 
     private static void printEndpoints(PrintWriter out, EmbeddedStack stack, TopicCatalog catalog, TopicEnsurer.Report topics,
-                                       int httpPort, Path root, long began) {
+                                       int httpPort, int reconcilerPort, Path root, long began) {
         out.println();
         out.printf("holdfast dev is up after %.1f s. Endpoints (127.0.0.1 only):%n", (System.nanoTime() - began) / 1e9);
         out.printf("  Kafka bootstrap servers  %s%n", stack.kafka().bootstrapServers());
@@ -180,6 +192,8 @@ final class DevCommand implements Callable<Integer> {
         out.printf("                           user %s, password in %s%n", stack.mariaDb().user(), stack.mariaDb().credentialsFile());
         out.printf("  S3 endpoint              %s  bucket %s (path-style; any access key)%n", stack.s3().endpoint(), stack.bucket());
         out.printf("  Dev status HTTP          http://127.0.0.1:%d/status  (/live, /ready)%n", httpPort);
+        out.printf("  Reconciler HTTP          http://127.0.0.1:%d/workflow  (/entities/<id>, /workflow/diff, /metrics)%n",
+                reconcilerPort);
         out.printf("  Topics                   %s (e.g. %s, %s)%n", topics.summary(), catalog.volumeMetrics.name(),
                 catalog.fleetCommands.name());
         out.printf("  Data and logs            %s%n", root);
@@ -187,17 +201,36 @@ final class DevCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Waits for Ctrl-C; a component that dies on its own is reported and ends the run with exit code 1. */
-    private static int superviseUntilStopped(EmbeddedStack stack, StopSignal stop, PrintWriter out) throws InterruptedException {
+    /**
+     * Waits for Ctrl-C, printing the write path's status every 5 s; a component that dies on its own is
+     * reported and ends the run with exit code 1.
+     */
+    private static int superviseUntilStopped(EmbeddedStack stack, WritePathServices writePath, StopSignal stop, PrintWriter out)
+            throws InterruptedException {
+        long nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!stop.await(1, TimeUnit.SECONDS)) {
             String down = down(stack);
+            if (down == null) {
+                down = writePath.failure().orElse(null);
+            }
             if (down != null) {
                 out.printf("holdfast: %s exited unexpectedly; see its log under %s%n", down, stack.rootDir());
                 stop.request(down + " exited");
                 return 1;
             }
+            if (System.nanoTime() >= nextStatus) {
+                out.printf("holdfast dev: %s%n", writePath.statusLine());
+                out.flush();
+                nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            }
         }
         return 0;
+    }
+
+    private static Map<String, String> withKafka(EmbeddedStack stack, Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.put("bootstrap.servers", stack.kafka().bootstrapServers());
+        return all;
     }
 
     private static boolean allRunning(EmbeddedStack stack) {

@@ -48,6 +48,8 @@ public final class EntityProcessor implements Processor<String, EntityInput, Str
 
     private static final Logger log = LoggerFactory.getLogger(EntityProcessor.class);
     private static final String TALLY_KEY = "tally";
+    /** Key of this task's count of entities with a ledger, in the tally store (8 bytes, big-endian). */
+    public static final String ENTITY_COUNT_KEY = "entities";
 
     /** Sink node names and the workflow keys the conditions are read from. */
     public record Wiring(String commandsSink, String auditSink, String alertsSink, String progressSink,
@@ -69,6 +71,7 @@ public final class EntityProcessor implements Processor<String, EntityInput, Str
     private boolean tallyDirty;
     private Conditions conditions;
     private long conditionsRead = Long.MIN_VALUE;
+    private long entityCount;
 
     public EntityProcessor(EntityReconciler reconciler, ReconcilerMetrics metrics, Wiring wiring) {
         this.reconciler = reconciler;
@@ -86,6 +89,8 @@ public final class EntityProcessor implements Processor<String, EntityInput, Str
         deadlines = TimerIndex.from(context, TIMERS);
         byte[] stored = tallyStore.get(TALLY_KEY);
         tally = stored == null ? new DiffTally() : DiffTally.fromBytes(stored);
+        byte[] count = tallyStore.get(ENTITY_COUNT_KEY);
+        entityCount = count == null ? 0 : java.nio.ByteBuffer.wrap(count).getLong();
         context.schedule(wiring.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
     }
 
@@ -97,7 +102,15 @@ public final class EntityProcessor implements Processor<String, EntityInput, Str
             return;
         }
         long now = context.currentSystemTimeMs();
-        EntityLedger ledger = load(input.entity());
+        byte[] stored = ledgers.get(input.entity());
+        EntityLedger ledger;
+        if (stored == null) {
+            ledger = new EntityLedger();
+            entityCount++;
+            tallyStore.put(ENTITY_COUNT_KEY, java.nio.ByteBuffer.allocate(Long.BYTES).putLong(entityCount).array());
+        } else {
+            ledger = EntityLedger.fromBytes(stored);
+        }
         decisions.clear();
         long wake = reconciler.apply(ledger, input, now, conditions(now), decisions);
         save(input.entity(), ledger, wake);
@@ -127,11 +140,6 @@ public final class EntityProcessor implements Processor<String, EntityInput, Str
             context.forward(new Record<String, Object>(wiring.diffWorkflowKey(), partial, now), wiring.progressSink());
             tallyDirty = false;
         }
-    }
-
-    private EntityLedger load(String entity) {
-        byte[] stored = ledgers.get(entity);
-        return stored == null ? new EntityLedger() : EntityLedger.fromBytes(stored);
     }
 
     private void save(String entity, EntityLedger ledger, long wake) {
