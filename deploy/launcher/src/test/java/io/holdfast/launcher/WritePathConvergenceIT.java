@@ -1,0 +1,431 @@
+package io.holdfast.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.embedded.EmbeddedKafka;
+import io.holdfast.embedded.EmbeddedMariaDb;
+import io.holdfast.embedded.EmbeddedS3;
+import io.holdfast.embedded.junit.EmbeddedStackExtension;
+import io.holdfast.reconciler.cdc.ChangeEventParser;
+import io.holdfast.reconciler.cdc.Op;
+import io.holdfast.schemas.ReconcileCommand;
+import io.holdfast.schemas.WorkflowProgress;
+import io.holdfast.topology.catalog.TopicCatalog;
+import io.holdfast.topology.catalog.TopicEnsurer;
+import io.holdfast.topology.config.HoldfastConfig;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The write path end to end on the real components, every long-running piece a packaged {@code holdfast}
+ * command in its own JVM: the revision writer with failures injected after the S3 step and after the row
+ * step, the binlog source (Debezium on the MariaDB binlog, the existing rows copied by an incremental
+ * snapshot), the S3 scanner, the reconciler and the reconcile executor. The store must converge: checked
+ * by {@link WritePathAudit} from MariaDB, S3 and the binlog's history, not from holdfast's own state.
+ * The second test kills (SIGKILL) each component in mid-work and restarts it, and shows from the copy's
+ * and the scan's own records that they resumed from their checkpoints.
+ */
+@ExtendWith(EmbeddedStackExtension.class)
+class WritePathConvergenceIT {
+
+    /**
+     * The default sizes keep the default test run short: the embedded S3 server (S3Mock) manages about ten
+     * writes a second here, each write being several S3 calls. Issue 6's full size is
+     * {@code -Dholdfast.it.entities=2000} (500 before the binlog source starts, the rest while it runs).
+     */
+    private static final int ENTITIES = Integer.getInteger("holdfast.it.entities", 200);
+    private static final int ENTITIES_BEFORE = ENTITIES / 4;
+    private static final int ENTITIES_DURING = ENTITIES - ENTITIES_BEFORE;
+    private static final int REVISIONS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path LOGS = Path.of("target", "it-logs");
+
+    @Test
+    void theStoreConvergesAfterWriterFailures(EmbeddedKafka kafka, EmbeddedMariaDb db, EmbeddedS3 s3, @TempDir Path dir)
+            throws Exception {
+        try (Run run = new Run("wp-clean", kafka, db, s3, dir)) {
+            run.writeBefore();
+            run.startComponents();
+            run.writeDuring(() -> { });
+            run.awaitConvergence();
+            run.stopComponents();
+        }
+    }
+
+    @Test
+    void theStoreConvergesThroughKillsOfEveryComponent(EmbeddedKafka kafka, EmbeddedMariaDb db, EmbeddedS3 s3, @TempDir Path dir)
+            throws Exception {
+        try (Run run = new Run("wp-kills", kafka, db, s3, dir)) {
+            run.writeBefore();
+            run.startComponents();
+            // The binlog source in the middle of its copy.
+            int copiedBeforeKill = run.awaitCount("copy under way", () -> run.copiedRows(), n -> n >= run.rowsBeforeStreaming / 4,
+                    Duration.ofMinutes(3));
+            run.binlog.kill();
+            int copiedAtKill = run.copiedRows();
+            run.binlog.start();
+            run.writeDuring(() -> {
+                // Each of the others in mid-work, and the binlog source again while it streams.
+                run.killAndRestart(run.binlog, "while streaming");
+                run.awaitScanMidPass(); // kills and restarts the scanner inside a pass
+                run.killAndRestart(run.reconciler, "mid-run");
+                run.killAndRestart(run.executor, "mid-run");
+            });
+            run.awaitConvergence();
+            run.stopComponents();
+            int rowsToCopy = run.rowsBeforeStreaming;
+            int copied = run.copiedRows();
+            System.out.printf(Locale.ROOT, "copy: %d rows existed; %d copy events before the kill (%d when killed), %d in all "
+                    + "(a restarted copy would have sent at least %d)%n", rowsToCopy, copiedBeforeKill, copiedAtKill, copied,
+                    copiedAtKill + rowsToCopy);
+            assertTrue(copied < copiedAtKill + rowsToCopy, "the copy resumed from its last chunk instead of starting over: "
+                    + copied + " copy events for " + rowsToCopy + " rows, " + copiedAtKill + " before the kill");
+            assertTrue(run.scanResumed, "the scanner resumed its pass after the kill: " + run.scanEvidence);
+        }
+    }
+
+    /** One run on its own database, bucket prefix and topic prefix, with every component as a process. */
+    private static final class Run implements AutoCloseable {
+        final String name;
+        final EmbeddedKafka kafka;
+        final EmbeddedMariaDb db;
+        final Path dir;
+        final Path config;
+        final TopicCatalog catalog;
+        final String database;
+        final String prefix;
+        final S3Client s3;
+        final LauncherProcess binlog;
+        final LauncherProcess scanner;
+        final LauncherProcess reconciler;
+        final LauncherProcess executor;
+        final List<LauncherProcess> all = new ArrayList<>();
+        final Map<String, Integer> stopsPlanted = new TreeMap<>();
+        int rowsBeforeStreaming;
+        boolean scanResumed;
+        String scanEvidence = "";
+        long lastWriteAt;
+
+        Run(String name, EmbeddedKafka kafka, EmbeddedMariaDb db, EmbeddedS3 s3Server, Path dir) throws Exception {
+            this.name = name;
+            this.kafka = kafka;
+            this.db = db;
+            this.dir = dir;
+            this.database = name.replace('-', '_');
+            this.prefix = name + "/";
+            String topicPrefix = "it-" + name + "-" + System.nanoTime() + ".";
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE IF NOT EXISTS " + database);
+            }
+            Properties p = new Properties();
+            p.setProperty("bootstrap.servers", kafka.bootstrapServers());
+            p.setProperty(HoldfastConfig.TOPIC_PREFIX, topicPrefix);
+            p.setProperty(HoldfastConfig.TOPIC_PARTITIONS, "3");
+            p.setProperty(HoldfastConfig.CDC_DATABASE, database);
+            p.setProperty(HoldfastConfig.SNAPSHOTS_BUCKET, EmbeddedStackExtension.TEST_BUCKET);
+            p.setProperty(HoldfastConfig.SNAPSHOTS_PREFIX, prefix);
+            p.setProperty("holdfast.db.url", db.jdbcUrl(database));
+            p.setProperty("holdfast.db.user", db.user());
+            p.setProperty("holdfast.db.password", db.password());
+            p.setProperty("holdfast.s3.endpoint", s3Server.endpoint());
+            p.setProperty("holdfast.s3.path.style", "true");
+            p.setProperty("holdfast.s3.region", EmbeddedS3.REGION);
+            p.setProperty("holdfast.s3.access.key.id", EmbeddedS3.ACCESS_KEY);
+            p.setProperty("holdfast.s3.secret.access.key", EmbeddedS3.SECRET_KEY);
+            // Small chunks and frequent offset flushes: the copy lasts long enough to be killed in, and a restart
+            // can only resume from what was flushed.
+            p.setProperty("holdfast.binlog.snapshot.chunk.size", Integer.toString(Math.max(2, ENTITIES_BEFORE / 25)));
+            p.setProperty("holdfast.binlog.offset.flush.interval.ms", "1000");
+            p.setProperty("holdfast.scan.page.size", "200");
+            p.setProperty("holdfast.scan.interval.ms", "10000");
+            p.setProperty("holdfast.reconciler.grace.ms", "3000");
+            // A snapshot's published tag is only seen by the next scan pass: retrying sooner floods the slow S3 server.
+            p.setProperty("holdfast.reconciler.retry.backoff.ms", "10000");
+            p.setProperty("holdfast.reconciler.retry.backoff.max.ms", "120000");
+            p.setProperty(HoldfastConfig.HTTP_PORT, "0");
+            // A killed member's partitions move after its session times out: keep that short here.
+            p.setProperty("session.timeout.ms", "6000");
+            p.setProperty("heartbeat.interval.ms", "1000");
+            config = dir.resolve("holdfast.properties");
+            try (var out = Files.newBufferedWriter(config)) {
+                p.store(out, "write path IT " + name + " (credentials of throwaway embedded servers)");
+            }
+            catalog = new TopicCatalog(HoldfastConfig.ofValidated(p)); // the file holds every component's keys
+            try (Admin admin = kafka.admin()) {
+                new TopicEnsurer(admin, Duration.ofSeconds(60)).ensure(catalog.all());
+            }
+            s3 = S3Client.builder().endpointOverride(URI.create(s3Server.endpoint())).forcePathStyle(true)
+                    .region(Region.of(EmbeddedS3.REGION)).credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY))).build();
+            Path logs = LOGS.resolve(name);
+            String cfg = config.toString();
+            binlog = track(new LauncherProcess("binlog", logs, "connect", "binlog", "--config", cfg));
+            scanner = track(new LauncherProcess("scanner", logs, "scan", "s3", "--config", cfg));
+            reconciler = track(new LauncherProcess("reconciler", logs, "run", "reconciler", "--config", cfg,
+                    "--set", "state.dir=" + dir.resolve("reconciler-state")));
+            executor = track(new LauncherProcess("executor", logs, "execute", "reconcile", "--config", cfg));
+        }
+
+        private LauncherProcess track(LauncherProcess p) {
+            all.add(p);
+            return p;
+        }
+
+        /** Entities written before the binlog source first starts: their rows reach it through the copy. */
+        void writeBefore() throws Exception {
+            write("pre-", ENTITIES_BEFORE, 1, null);
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(database), db.user(), db.password());
+                 Statement s = c.createStatement(); var r = s.executeQuery("SELECT COUNT(*) FROM revisions")) {
+                r.next();
+                rowsBeforeStreaming = r.getInt(1);
+            }
+        }
+
+        void startComponents() throws Exception {
+            for (LauncherProcess p : List.of(binlog, scanner, reconciler, executor)) {
+                p.start();
+            }
+        }
+
+        /** The rest of the entities, written while everything runs; {@code meanwhile} runs beside the writer. */
+        void writeDuring(ThrowingRunnable meanwhile) throws Exception {
+            LauncherProcess writer = write("live-", ENTITIES_DURING, 2, meanwhile);
+            assertEquals(0, writer.awaitExit(0, TimeUnit.SECONDS));
+        }
+
+        private LauncherProcess write(String entityPrefix, int entities, int seed, ThrowingRunnable meanwhile) throws Exception {
+            Path ledger = dir.resolve(entityPrefix + "ledger.jsonl");
+            LauncherProcess writer = track(new LauncherProcess("writer-" + entityPrefix.replace("-", ""), LOGS.resolve(name),
+                    "write", "--config", config.toString(), "--entities", Integer.toString(entities), "--revisions",
+                    Integer.toString(REVISIONS), "--fail-after-s3", "0.1", "--fail-after-row", "0.1", "--rate", "400",
+                    "--threads", "8", "--seed", Integer.toString(seed), "--entity-prefix", entityPrefix,
+                    "--ledger", ledger.toString()));
+            writer.start();
+            if (meanwhile != null) {
+                meanwhile.run();
+            }
+            int exit = writer.awaitExit(20, TimeUnit.MINUTES);
+            assertEquals(0, exit, "writer:\n" + writer.logTail());
+            lastWriteAt = System.currentTimeMillis();
+            for (String line : Files.readAllLines(ledger, StandardCharsets.UTF_8)) {
+                stopsPlanted.merge(JSON.readTree(line).path("stopped_after").asText(), 1, Integer::sum);
+            }
+            return writer;
+        }
+
+        void killAndRestart(LauncherProcess p, String when) throws Exception {
+            Thread.sleep(3_000); // let it get into its work
+            p.kill();
+            System.out.println(name + ": killed " + p.log().getFileName() + " " + when);
+            p.start();
+        }
+
+        /** Waits until the scanner is inside a pass (some objects emitted, not all), and records its pass. */
+        void awaitScanMidPass() throws Exception {
+            String key = "s3:" + EmbeddedStackExtension.TEST_BUCKET + "/" + prefix;
+            WorkflowProgress[] seen = new WorkflowProgress[1];
+            awaitCount("scan mid-pass", () -> {
+                WorkflowProgress w = latest(catalog.workflow.name(), key);
+                seen[0] = w;
+                return w != null && w.getDiffPass() != null && w.getDiffPass().getState().name().equals("RUNNING")
+                        && w.getDiffPass().getObjectsCompared() > 0 ? 1 : 0;
+            }, n -> n == 1, Duration.ofMinutes(3));
+            String pass = seen[0].getDiffPass().getPassId();
+            long before = seen[0].getDiffPass().getObjectsCompared();
+            scanner.kill();
+            System.out.println(name + ": killed the scanner in pass " + pass + " after " + before + " objects");
+            scanner.start();
+            // The restarted scanner's first report of that pass continues its count instead of starting over.
+            awaitCount("scan resumed", () -> {
+                WorkflowProgress w = latest(catalog.workflow.name(), key);
+                if (w != null && w.getDiffPass() != null && pass.equals(w.getDiffPass().getPassId())
+                        && w.getDiffPass().getObjectsCompared() > before) {
+                    scanResumed = true;
+                    scanEvidence = "pass " + pass + ": " + before + " objects before the kill, "
+                            + w.getDiffPass().getObjectsCompared() + " after the restart, same pass id";
+                    return 1;
+                }
+                if (w != null && w.getDiffPass() != null && !pass.equals(w.getDiffPass().getPassId())) {
+                    scanEvidence = "the restarted scanner began pass " + w.getDiffPass().getPassId() + " instead of " + pass;
+                    return 1;
+                }
+                return 0;
+            }, n -> n == 1, Duration.ofMinutes(3));
+            System.out.println(name + ": " + scanEvidence);
+        }
+
+        /** Polls the audit until the store is consistent; prints the figures the closing note asks for. */
+        void awaitConvergence() throws Exception {
+            long deadline = System.currentTimeMillis() + Duration.ofMinutes(6).toMillis();
+            WritePathAudit.Report report;
+            while (true) {
+                try (Connection c = DriverManager.getConnection(db.jdbcUrl(database), db.user(), db.password())) {
+                    report = WritePathAudit.check(s3, EmbeddedStackExtension.TEST_BUCKET, prefix, c, kafka.bootstrapServers(),
+                            catalog.cdcRevisions.name(), catalog.cdcEntityHeads.name());
+                }
+                if (report.problems().isEmpty() || System.currentTimeMillis() > deadline) {
+                    break;
+                }
+                for (LauncherProcess p : List.of(binlog, scanner, reconciler, executor)) {
+                    assertTrue(p.isAlive(), p.log().getFileName() + " died:\n" + p.logTail());
+                }
+                Thread.sleep(5_000);
+            }
+            double converged = (System.currentTimeMillis() - lastWriteAt) / 1000.0;
+            System.out.println(name + ": " + report.summary());
+            assertEquals(List.of(), report.problems(), name + " did not converge within 6 minutes of the last write");
+            assertEquals((ENTITIES_BEFORE + ENTITIES_DURING) * REVISIONS, report.snapshots());
+            Map<String, Integer> commands = new TreeMap<>();
+            readAll(catalog.reconcileCommands.name(), catalog.reconcileCommands.valueSerde().deserializer(),
+                    (k, v) -> commands.merge(((ReconcileCommand) v).getType().name(), 1, Integer::sum));
+            System.out.printf(Locale.ROOT, "%s: converged %.1f s after the last write; stops planted %s; commands issued %s; "
+                    + "copy %s%n", name, converged, stopsPlanted, commands, copyRate());
+        }
+
+        /** The copy's rate: rows copied between Debezium's STARTED and COMPLETED notifications. */
+        String copyRate() {
+            long[] times = {-1, -1};
+            readAll(catalog.cdcNotifications.name(), new StringDeserializer(), (k, v) -> {
+                try {
+                    JsonNode n = JSON.readTree((String) v);
+                    JsonNode payload = n.has("payload") ? n.get("payload") : n;
+                    if (!payload.path("aggregate_type").asText().equals("Incremental Snapshot")) {
+                        return;
+                    }
+                    String type = payload.path("type").asText();
+                    if (type.equals("STARTED") && times[0] < 0) {
+                        times[0] = payload.path("timestamp").asLong();
+                    } else if (type.equals("COMPLETED")) {
+                        times[1] = payload.path("timestamp").asLong();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            if (times[0] < 0 || times[1] < 0) {
+                return "not completed";
+            }
+            int rows = copiedRows();
+            double seconds = Math.max(0.001, (times[1] - times[0]) / 1000.0);
+            return String.format(Locale.ROOT, "%d copy events in %.1f s = %.0f rows/s (revisions table, chunks of 100)",
+                    rows, seconds, rows / seconds);
+        }
+
+        /** Copy events (op r) of the revisions table on its CDC topic so far. */
+        int copiedRows() {
+            int[] count = {0};
+            ChangeEventParser parser = new ChangeEventParser();
+            readAll(catalog.cdcRevisions.name(), new StringDeserializer(), (k, v) -> {
+                if (v != null && parser.parse((String) k, (String) v).op() == Op.READ) {
+                    count[0]++;
+                }
+            });
+            return count[0];
+        }
+
+        WorkflowProgress latest(String topic, String key) {
+            WorkflowProgress[] last = new WorkflowProgress[1];
+            readAll(topic, catalog.workflow.valueSerde().deserializer(), (k, v) -> {
+                if (key.equals(k)) {
+                    last[0] = (WorkflowProgress) v;
+                }
+            });
+            return last[0];
+        }
+
+        @SuppressWarnings("unchecked")
+        private void readAll(String topic, org.apache.kafka.common.serialization.Deserializer<?> values,
+                             BiConsumer<String, Object> each) {
+            try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new StringDeserializer(), (org.apache.kafka.common.serialization.Deserializer<Object>) values)) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                    partitions.add(new TopicPartition(topic, info.partition()));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(500))) {
+                        each.accept(r.key(), r.value());
+                    }
+                }
+            }
+        }
+
+        int awaitCount(String what, java.util.function.IntSupplier count, java.util.function.IntPredicate done, Duration timeout)
+                throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int n = count.getAsInt();
+            while (!done.test(n)) {
+                if (System.nanoTime() > deadline) {
+                    fail(what + ": not reached within " + timeout + " (last " + n + ")");
+                }
+                Thread.sleep(1_000);
+                n = count.getAsInt();
+            }
+            return n;
+        }
+
+        void stopComponents() throws Exception {
+            for (LauncherProcess p : List.of(executor, reconciler, scanner, binlog)) {
+                int exit = p.stop();
+                assertEquals(0, exit, p.log().getFileName() + " did not stop cleanly:\n" + p.logTail());
+            }
+        }
+
+        /** Every process this run started is gone, by PID: no orphan after the test. */
+        @Override
+        public void close() {
+            s3.close();
+            List<Long> pids = new ArrayList<>();
+            for (LauncherProcess p : all) {
+                p.close();
+                pids.addAll(p.pids());
+            }
+            for (long pid : pids) {
+                assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "process " + pid + " still running");
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
