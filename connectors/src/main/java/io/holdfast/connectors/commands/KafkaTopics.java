@@ -82,7 +82,7 @@ public final class KafkaTopics {
     }
 
     /**
-     * The user's Kafka settings with what every holdfast producer of commands and topology requires:
+     * The user's Kafka settings with what every holdfast producer requires (commands, metrics, inventory):
      * idempotence and {@code acks=all}, so that an acknowledged record is neither lost nor duplicated.
      * A setting that contradicts them is refused.
      */
@@ -99,7 +99,7 @@ public final class KafkaTopics {
         if (given != null) {
             String text = String.valueOf(given).trim();
             if (!text.equalsIgnoreCase(value) && !List.of(equivalents).contains(text)) {
-                throw new ConfigException(key, given, "holdfast's command producers need " + key + "=" + value
+                throw new ConfigException(key, given, "holdfast's producers need " + key + "=" + value
                         + " so that no acknowledged record is lost or duplicated");
             }
         }

@@ -1,5 +1,6 @@
 package io.holdfast.connectors.metrics;
 
+import io.holdfast.connectors.commands.KafkaTopics;
 import io.holdfast.schemas.VolumeMetric;
 import io.holdfast.topology.catalog.Topic;
 import io.holdfast.topology.catalog.TopicCatalog;
@@ -85,23 +86,7 @@ public final class VolumeMetricPublisher implements AutoCloseable {
 
     /** The user's Kafka settings with what the metric producers require; a contradicting setting is refused. */
     static Map<String, Object> producerProperties(Map<String, Object> kafka, String clientId) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        require(props, ProducerConfig.ACKS_CONFIG, "all", "-1");
-        require(props, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        return props;
-    }
-
-    private static void require(Map<String, Object> props, String key, String value, String... equivalents) {
-        Object given = props.get(key);
-        if (given != null) {
-            String text = String.valueOf(given).trim();
-            if (!text.equalsIgnoreCase(value) && !List.of(equivalents).contains(text)) {
-                throw new ConfigException(key, given, "the metric producers need " + key + "=" + value
-                        + " so that no acknowledged sample is lost or duplicated");
-            }
-        }
-        props.put(key, value);
+        return KafkaTopics.idempotentProducer(kafka, clientId);
     }
 
     private static void awaitTopic(Map<String, Object> kafka, String topic, Duration timeout) {

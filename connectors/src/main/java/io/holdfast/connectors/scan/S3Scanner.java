@@ -28,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -171,22 +170,7 @@ public final class S3Scanner implements AutoCloseable {
                 props.put(e.getKey(), e.getValue());
             }
         }
-        require(props, ProducerConfig.ACKS_CONFIG, "all", "-1");
-        require(props, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        return props;
-    }
-
-    private static void require(Map<String, Object> props, String key, String value, String... equivalents) {
-        Object given = props.get(key);
-        if (given != null) {
-            String text = String.valueOf(given).trim();
-            if (!text.equalsIgnoreCase(value) && !List.of(equivalents).contains(text)) {
-                throw new ConfigException(key, given, "the S3 scanner needs " + key + "=" + value
-                        + ": its checkpoint must never cover a record that was lost");
-            }
-        }
-        props.put(key, value);
+        return KafkaTopics.idempotentProducer(props, clientId);
     }
 
     /** Runs one pass (resuming an unfinished one) on the calling thread; returns early if stopped on request. */
