@@ -91,11 +91,8 @@ class WritePathConvergenceIT {
         try (Run run = new Run("wp-kills", kafka, db, s3, dir)) {
             run.writeBefore();
             run.startComponents();
-            // The binlog source in the middle of its copy.
-            run.awaitCount("copy under way", () -> run.copiedKeys().size(), n -> n >= run.rowsBeforeStreaming / 2,
-                    Duration.ofMinutes(3));
-            run.binlog.kill();
-            List<String> beforeKill = run.copiedKeys();
+            // The binlog source in the middle of its copy: watched record by record, killed past half of it.
+            List<String> beforeKill = run.killBinlogMidCopy();
             run.binlog.start();
             run.writeDuring(() -> {
                 // Each of the others in mid-work, and the binlog source again while it streams.
@@ -115,6 +112,7 @@ class WritePathConvergenceIT {
             System.out.printf(Locale.ROOT, "copy: %d rows existed before the binlog source started; %d copy events before the "
                     + "kill, %d in all; %d of the rows copied before the kill were copied again after the restart%n",
                     run.rowsBeforeStreaming, beforeKill.size(), all.size(), copiedAgain);
+            assertTrue(beforeKill.size() < run.rowsBeforeStreaming, "the kill came after the copy had finished");
             assertTrue(copiedAgain < beforeKill.size() / 2, "the copy resumed from its last chunk instead of starting over: "
                     + copiedAgain + " of " + beforeKill.size() + " rows copied again");
             assertTrue(run.scanResumed, "the scanner resumed its pass after the kill: " + run.scanEvidence);
@@ -171,9 +169,9 @@ class WritePathConvergenceIT {
             p.setProperty("holdfast.s3.secret.access.key", EmbeddedS3.SECRET_KEY);
             // Small chunks and frequent offset flushes: the copy lasts long enough to be killed in, and a restart
             // can only resume from what was flushed.
-            p.setProperty("holdfast.binlog.snapshot.chunk.size", Integer.toString(Math.max(2, ENTITIES_BEFORE / 25)));
-            p.setProperty("holdfast.binlog.offset.flush.interval.ms", "1000");
-            p.setProperty("holdfast.scan.page.size", "200");
+            p.setProperty("holdfast.binlog.snapshot.chunk.size", Integer.toString(Math.max(1, ENTITIES_BEFORE / 50)));
+            p.setProperty("holdfast.binlog.offset.flush.interval.ms", "100");
+            p.setProperty("holdfast.scan.page.size", "20");
             p.setProperty("holdfast.scan.interval.ms", "10000");
             p.setProperty("holdfast.reconciler.grace.ms", "3000");
             // A snapshot's published tag is only seen by the next scan pass: retrying sooner floods the slow S3 server.
@@ -257,16 +255,35 @@ class WritePathConvergenceIT {
             p.start();
         }
 
-        /** Waits until the scanner is inside a pass (some objects emitted, not all), and records its pass. */
+        /** Waits until the scanner is inside a pass (some objects emitted, not all), then kills and restarts it. */
         void awaitScanMidPass() throws Exception {
             String key = "s3:" + EmbeddedStackExtension.TEST_BUCKET + "/" + prefix;
             WorkflowProgress[] seen = new WorkflowProgress[1];
-            awaitCount("scan mid-pass", () -> {
-                WorkflowProgress w = latest(catalog.workflow.name(), key);
-                seen[0] = w;
-                return w != null && w.getDiffPass() != null && w.getDiffPass().getState().name().equals("RUNNING")
-                        && w.getDiffPass().getObjectsCompared() > 0 ? 1 : 0;
-            }, n -> n == 1, Duration.ofMinutes(3));
+            // Followed with one consumer, record by record: a pass lasts seconds, re-reading the topic would miss it.
+            try (KafkaConsumer<String, WorkflowProgress> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                    catalog.workflow.valueSerde().deserializer())) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (PartitionInfo info : consumer.partitionsFor(catalog.workflow.name(), Duration.ofSeconds(30))) {
+                    partitions.add(new TopicPartition(info.topic(), info.partition()));
+                }
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+                while (seen[0] == null) {
+                    if (System.nanoTime() > deadline) {
+                        fail("the scanner reported no pass in progress within 3 minutes");
+                    }
+                    for (ConsumerRecord<String, WorkflowProgress> r : consumer.poll(Duration.ofMillis(20))) {
+                        WorkflowProgress w = r.value();
+                        if (key.equals(r.key()) && w != null && w.getDiffPass() != null
+                                && w.getDiffPass().getState().name().equals("RUNNING") && w.getDiffPass().getObjectsCompared() > 0) {
+                            seen[0] = w;
+                        }
+                    }
+                }
+            }
             String pass = seen[0].getDiffPass().getPassId();
             long before = seen[0].getDiffPass().getObjectsCompared();
             scanner.kill();
@@ -350,6 +367,39 @@ class WritePathConvergenceIT {
 
         int copiedRows() {
             return copiedKeys().size();
+        }
+
+        /**
+         * Follows the revisions topic with one consumer (re-reading it each time would be too slow to see
+         * the copy in progress), kills the binlog source once half of the existing rows were copied, and
+         * returns the rows copied before the kill.
+         */
+        List<String> killBinlogMidCopy() throws Exception {
+            ChangeEventParser parser = new ChangeEventParser();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (PartitionInfo info : consumer.partitionsFor(catalog.cdcRevisions.name(), Duration.ofSeconds(30))) {
+                    partitions.add(new TopicPartition(info.topic(), info.partition()));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                int copied = 0;
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+                while (copied < rowsBeforeStreaming / 2) {
+                    if (System.nanoTime() > deadline) {
+                        fail("the copy did not get half way within 3 minutes (" + copied + " rows)");
+                    }
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(20))) {
+                        if (r.value() != null && parser.parse(r.key(), r.value()).op() == Op.READ) {
+                            copied++;
+                        }
+                    }
+                }
+            }
+            binlog.kill();
+            return copiedKeys();
         }
 
         /** The rows of the revisions table in its copy events (op r) so far, in topic order per partition. */
