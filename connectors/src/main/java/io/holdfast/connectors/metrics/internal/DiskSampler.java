@@ -113,13 +113,24 @@ public final class DiskSampler {
         double idleRatio = stalled ? 0 : Math.max(0, Math.min(1, 1 - busy));
 
         return new VolumeMetric(identity.volumeId(now.device()), identity.peerGroup(), identity.node(), identity.cell(),
-                now.device(), Instant.ofEpochMilli(eventMillis), Math.round(elapsedMillis),
+                now.device(), Instant.ofEpochMilli(eventMillis), reportedPeriod(elapsedMillis),
                 reads > 0 ? readMillis * 1000.0 / reads : null,
                 writes > 0 ? writeMillis * 1000.0 / writes : null,
                 reads + writes > 0 ? (readMillis + writeMillis) * 1000.0 / (reads + writes) : null,
                 reads, writes, readBytes, writeBytes, readBytes + writeBytes,
                 queueDepth, idleRatio, stalled, MetricSource.NODE_AGENT);
     }
+
+    /**
+     * The period as VolumeMetric states it (1,000 ms at least): a 1 s timer's ticks jitter by a millisecond
+     * or two, and a 999 ms period would be refused by the health app as outside the contract. The figures
+     * above are computed over the time that really elapsed.
+     */
+    static long reportedPeriod(double elapsedMillis) {
+        return Math.max(MIN_REPORTED_PERIOD_MS, Math.round(elapsedMillis));
+    }
+
+    private static final long MIN_REPORTED_PERIOD_MS = 1_000;
 
     private static boolean wentBackward(DiskCounters before, DiskCounters now) {
         return now.readsCompleted() < before.readsCompleted() || now.readsMerged() < before.readsMerged()

@@ -36,6 +36,15 @@ class DiskSamplerTest {
     }
 
     @Test
+    void aPeriodThatCameAMillisecondEarlyIsStillReportedAsOneSecond() {
+        // A 1 s timer's tick 1 ms early must not produce a sample the health app refuses (periods >= 1,000 ms).
+        assertEquals(1_000, DiskSampler.reportedPeriod(999.4));
+        assertEquals(1_000, DiskSampler.reportedPeriod(998.0));
+        assertEquals(1_003, DiskSampler.reportedPeriod(1_002.6));
+        assertEquals(15_000, DiskSampler.reportedPeriod(15_000.2));
+    }
+
+    @Test
     void theFirstReadingIsOnlyABaseline() {
         DiskSampler sampler = sampler();
         assertEquals(List.of(), sampler.observe(recorded("vm-virtio-t0.txt"), 0, T0));
