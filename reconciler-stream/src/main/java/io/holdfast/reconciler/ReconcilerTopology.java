@@ -6,6 +6,7 @@ import io.holdfast.reconciler.internal.CdcReader;
 import io.holdfast.reconciler.internal.EntityInputSerde;
 import io.holdfast.reconciler.internal.EntityProcessor;
 import io.holdfast.reconciler.internal.NotificationReader;
+import io.holdfast.reconciler.internal.ResultReader;
 import io.holdfast.reconciler.internal.SnapshotReader;
 import io.holdfast.reconciler.internal.WorkflowProcessor;
 import io.holdfast.reconciler.workflow.ProgressPartial;
@@ -33,6 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   cdc.*.revisions, cdc.*.entity_heads --(reconciler-read-cdc)--+--> internal.reconciler.inputs-by-entity
  *   s3.snapshots --------------------(reconciler-read-snapshots)-+        |
+ *   commands.results (MarkPublished done) --(reconciler-read-results)-+   |
  *                                                                        v
  *                       reconciler-entities (ledger per entity, deadlines in the timer index)
  *                          | commands.reconcile, audit, alerts      | diff tallies
@@ -77,8 +79,12 @@ public final class ReconcilerTopology {
                 catalog.snapshots.name());
         t.addProcessor("reconciler-read-snapshots", () -> new SnapshotReader(metrics, "reconciler-inputs-by-entity-sink"),
                 "reconciler-snapshots-source");
+        t.addSource("reconciler-results-source", keyReader, catalog.commandResults.valueSerde().deserializer(),
+                catalog.commandResults.name());
+        t.addProcessor("reconciler-read-results", () -> new ResultReader(metrics, "reconciler-inputs-by-entity-sink"),
+                "reconciler-results-source");
         t.addSink("reconciler-inputs-by-entity-sink", byEntity, keys, inputs.serializer(),
-                "reconciler-read-cdc", "reconciler-read-snapshots");
+                "reconciler-read-cdc", "reconciler-read-snapshots", "reconciler-read-results");
         t.addSource("reconciler-cdc-notifications-source", keyReader, keyReader, catalog.cdcNotifications.name());
         t.addProcessor("reconciler-read-copy-notifications", () -> new NotificationReader(server,
                 List.of(catalog.cdc().revisionsTable(), catalog.cdc().headsTable()), metrics, "reconciler-cdc-progress-sink"),

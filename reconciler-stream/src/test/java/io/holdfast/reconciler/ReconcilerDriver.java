@@ -6,7 +6,11 @@ import io.holdfast.reconciler.workflow.WorkflowKeys;
 import io.holdfast.schemas.Alert;
 import io.holdfast.schemas.AuditEvent;
 import io.holdfast.schemas.ControlAction;
+import io.holdfast.schemas.CommandKind;
+import io.holdfast.schemas.CommandOutcome;
+import io.holdfast.schemas.CommandResult;
 import io.holdfast.schemas.ControlCommand;
+import io.holdfast.schemas.ReconcileObserved;
 import io.holdfast.schemas.DiffPass;
 import io.holdfast.schemas.DiffPassState;
 import io.holdfast.schemas.PublicationState;
@@ -67,6 +71,7 @@ final class ReconcilerDriver implements AutoCloseable {
     final TestInputTopic<String, SnapshotObject> snapshots;
     final TestInputTopic<String, WorkflowProgress> workflowIn;
     final TestInputTopic<String, ControlCommand> control;
+    final TestInputTopic<String, CommandResult> results;
     final TestOutputTopic<String, ReconcileCommand> commandsOut;
     final TestOutputTopic<String, AuditEvent> auditOut;
     final TestOutputTopic<String, Alert> alertsOut;
@@ -96,6 +101,7 @@ final class ReconcilerDriver implements AutoCloseable {
         snapshots = driver.createInputTopic(catalog.snapshots.name(), keys, catalog.snapshots.valueSerde().serializer());
         workflowIn = driver.createInputTopic(catalog.workflow.name(), keys, catalog.workflow.valueSerde().serializer());
         control = driver.createInputTopic(catalog.control.name(), keys, catalog.control.valueSerde().serializer());
+        results = driver.createInputTopic(catalog.commandResults.name(), keys, catalog.commandResults.valueSerde().serializer());
         StringDeserializer keyReader = new StringDeserializer();
         commandsOut = driver.createOutputTopic(catalog.reconcileCommands.name(), keyReader,
                 catalog.reconcileCommands.valueSerde().deserializer());
@@ -193,6 +199,16 @@ final class ReconcilerDriver implements AutoCloseable {
                 .setCopyFinishedTime(completeFinish < 0 ? null : Instant.ofEpochMilli(completeFinish))
                 .setDiffPass(diff).setUpdatedTime(Instant.ofEpochMilli(now)).build();
         workflowIn.pipeInput(WorkflowKeys.scan(BUCKET, PREFIX), p, now);
+    }
+
+    /** The reconcile executor's result for {@code command}, as it publishes it (revision in {@code observed}). */
+    void result(ReconcileCommand command, CommandOutcome outcome) {
+        CommandResult r = CommandResult.newBuilder().setCommandId(command.getCommandId()).setCommandKind(CommandKind.RECONCILE)
+                .setReconcileType(command.getType()).setFleetType(null).setTarget(command.getEntityId())
+                .setAttempt(command.getAttempt()).setOutcome(outcome).setExecutor("test")
+                .setStartedTime(Instant.ofEpochMilli(now)).setFinishedTime(Instant.ofEpochMilli(now))
+                .setObserved(Map.of(ReconcileObserved.REVISION, Long.toString(command.getRevision()))).build();
+        results.pipeInput(command.getEntityId(), r, now);
     }
 
     void control(ControlAction action) {

@@ -13,6 +13,7 @@ import io.holdfast.reconciler.entity.EntityLedger;
 import io.holdfast.reconciler.gtid.ReplicationPosition;
 import io.holdfast.schemas.Alert;
 import io.holdfast.schemas.AuditEvent;
+import io.holdfast.schemas.CommandOutcome;
 import io.holdfast.schemas.ControlAction;
 import io.holdfast.schemas.DiffPassState;
 import io.holdfast.schemas.GtidFlavor;
@@ -194,6 +195,52 @@ class ReconcilerTopologyTest {
             d.advance(10 * d.config.settings().retryBackoffMs());
             assertEquals(1, d.commandsFor("e-1").size());
             assertTrue(ledger(d, "e-1").settled());
+        }
+    }
+
+    @Test
+    void theExecutorsPublishedResultSettlesTheEntityWithoutWaitingForTheNextPass() {
+        try (ReconcilerDriver d = new ReconcilerDriver()) {
+            d.pipeFixture("mariadb/no-schema/snapshot.json");
+            d.snapshot("e-1", 1, H_E1_1, PUBLISHED, "p1");
+            d.snapshot("e-1", 2, H_E1_2, PENDING, "p1");
+            d.snapshot("e-2", 1, H_E2_1, PENDING, "p1");
+            d.advance(d.grace() + 1_000);
+            ReconcileCommand mark = d.commandsFor("e-1").get(0);
+            assertEquals(ReconcileCommandType.MARK_PUBLISHED, mark.getType());
+            ReconcileCommand markE2 = d.commandsFor("e-2").get(0);
+
+            d.result(mark, CommandOutcome.SUCCEEDED);
+            d.result(markE2, CommandOutcome.FAILED); // no effect: retried as before
+            d.snapshot("e-1", 2, H_E1_2, PENDING, "p2"); // a pass that read the tag before the executor wrote it
+            d.advance(10 * d.config.settings().retryBackoffMs());
+            assertEquals(1, d.commandsFor("e-1").size(), "no MarkPublished again once the executor reported it done");
+            assertTrue(ledger(d, "e-1").settled());
+            assertTrue(d.commandsFor("e-2").size() > 1, "a failed MarkPublished is retried");
+            assertFalse(ledger(d, "e-2").settled());
+
+            byte[] before = ledgerBytes(d, "e-1");
+            d.result(mark, CommandOutcome.SUCCEEDED); // redelivered: nothing changes
+            d.advance(1_000);
+            assertEquals(new String(before, StandardCharsets.ISO_8859_1), new String(ledgerBytes(d, "e-1"), StandardCharsets.ISO_8859_1));
+            assertNull(ledgerBytes(d, "e-9-unknown"));
+        }
+    }
+
+    @Test
+    void aPublishedResultForARevisionNotYetListedChangesNothing() {
+        try (ReconcilerDriver d = new ReconcilerDriver()) {
+            copiedAndConsistent(d, "mariadb/no-schema");
+            d.pipeFixture("mariadb/no-schema/insert-revision.json"); // row e-2/2, its snapshot not listed yet
+            ReconcileCommand early = ReconcileCommand.newBuilder().setCommandId("c-early").setType(ReconcileCommandType.MARK_PUBLISHED)
+                    .setEntityId("e-2").setRevision(2).setDecidedTime(java.time.Instant.ofEpochMilli(d.now)).build();
+            d.result(early, CommandOutcome.SUCCEEDED);
+            d.snapshot("e-2", 2, H_E2_2, PENDING, "p2");
+            d.advance(d.grace() + 1_000);
+            List<ReconcileCommand> marks = d.commandsFor("e-2").stream()
+                    .filter(c -> c.getType() == ReconcileCommandType.MARK_PUBLISHED).toList();
+            assertEquals(1, marks.size(), "the scan is the authority: a report that overtook the inventory is not trusted");
+            assertEquals(2, marks.get(0).getRevision());
         }
     }
 

@@ -2,6 +2,7 @@ package io.holdfast.connectors.scan;
 
 import io.holdfast.connectors.commands.KafkaTopics;
 import io.holdfast.connectors.scan.internal.CheckpointReader;
+import io.holdfast.connectors.scan.internal.KnownObjects;
 import io.holdfast.connectors.scan.internal.ObjectInspector;
 import io.holdfast.connectors.scan.internal.PassIds;
 import io.holdfast.connectors.scan.internal.PassPlan;
@@ -89,11 +90,12 @@ public final class S3Scanner implements AutoCloseable {
         this.interval = config.interval();
         this.workflowKey = PassReports.key(bucket, prefix);
         this.s3 = s3;
-        this.inspector = new ObjectInspector(s3, bucket, config.maxConcurrency());
+        this.metrics = new ScanMetrics(registry, bucket, prefix);
+        this.inspector = new ObjectInspector(s3, bucket, config.maxConcurrency(), new KnownObjects(config.knownObjectsMax()),
+                metrics::inspected);
         this.sink = sink;
         this.committed = committed;
         this.listener = listener;
-        this.metrics = new ScanMetrics(registry, bucket, prefix);
         this.passIds = new PassIds(config.passIdFormatter());
         this.clock = Clock.systemUTC();
         this.shutdownTimeout = Duration.ofMillis(config.getLong(ScanConfig.SHUTDOWN_TIMEOUT_MS));

@@ -25,6 +25,7 @@ public final class ScanConfig extends HoldfastConfig {
     public static final String PAGE_SIZE = "holdfast.scan.page.size";
     public static final String INTERVAL_MS = "holdfast.scan.interval.ms";
     public static final String PASS_ID_FORMAT = "holdfast.scan.pass.id.format";
+    public static final String KNOWN_OBJECTS_MAX = "holdfast.scan.known.objects.max";
 
     /** Sortable, and distinct for passes started a millisecond apart. */
     public static final String DEFAULT_PASS_ID_FORMAT = "yyyyMMdd'T'HHmmss.SSS'Z'";
@@ -60,12 +61,21 @@ public final class ScanConfig extends HoldfastConfig {
                                 + "the previous pass took longer).")
                 .define(PASS_ID_FORMAT, Type.STRING, DEFAULT_PASS_ID_FORMAT, passIdFormat(), Importance.LOW,
                         "java.time pattern applied to a pass's start time (UTC) to name the pass (SnapshotObject.scan_pass_id); "
-                                + "a pass resumed after a crash keeps its name. A name equal to the previous pass's gets a suffix.");
+                                + "a pass resumed after a crash keeps its name. A name equal to the previous pass's gets a suffix.")
+                .define(KNOWN_OBJECTS_MAX, Type.INT, 100_000, Range.atLeast(0), Importance.LOW,
+                        "Objects whose metadata and tags the scanner remembers between passes, so that a pass reads from S3 "
+                                + "only what can have changed: nothing for a published snapshot listed with the same ETag, its "
+                                + "tags for one still pending (snapshots are create-only). The least recently listed are forgotten "
+                                + "first and read again. 0 reads every object in full on every pass.");
     }
 
     /** The S3 settings, read from the same properties. */
     public StoreConfig store() {
         return StoreConfig.ofValidated(originals());
+    }
+
+    public int knownObjectsMax() {
+        return getInt(KNOWN_OBJECTS_MAX);
     }
 
     public String bucket() {

@@ -85,7 +85,7 @@ class ReconcileCommandRunnerTest {
         List<CommandResult> results = results();
         assertEquals(1, results.size());
         assertEquals(CommandOutcome.SUCCEEDED, results.get(0).getOutcome());
-        assertEquals(Map.of("head", "2"), results.get(0).getObserved());
+        assertEquals(Map.of("head", "2", "revision", "2"), results.get(0).getObserved(), "what the repair saw, and the command's revision");
         assertEquals(3, calls.get());
         assertEquals(2, runner.status().retries());
     }
@@ -129,7 +129,7 @@ class ReconcileCommandRunnerTest {
         assertEquals(2, results.size());
         for (CommandResult result : results) {
             assertEquals(CommandOutcome.DUPLICATE, result.getOutcome());
-            assertEquals(Map.of("head", "2", "earlier_outcome", "SUCCEEDED"), result.getObserved());
+            assertEquals(Map.of("head", "2", "revision", "2", "earlier_outcome", "SUCCEEDED"), result.getObserved());
         }
         assertEquals(0, calls.get(), "never executed again");
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.holdfast.connectors.scan.internal.CheckpointCodec;
 import io.holdfast.connectors.scan.internal.ScanCheckpoint;
 import io.holdfast.connectors.store.EntityStoreSchema;
+import io.holdfast.connectors.store.PublicationTags;
 import io.holdfast.connectors.store.StoreConfig;
 import io.holdfast.embedded.EmbeddedKafka;
 import io.holdfast.embedded.EmbeddedS3;
@@ -58,6 +59,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectTaggingRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 
 /**
@@ -190,6 +193,58 @@ class S3ScannerIT {
         assertEquals(0, registry.get("holdfast.scan.objects.skipped").tag("reason", ScanMetrics.SKIPPED_GONE).counter().count());
         assertEquals(pass.duration().toMillis(),
                 registry.get("holdfast.scan.last.complete.pass.duration").timeGauge().value(java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aLaterPassReadsFromS3OnlyWhatCanHaveChanged(EmbeddedKafka kafka, EmbeddedS3 s3) throws Exception {
+        String prefix = "it-scan-known-" + System.nanoTime() + "/";
+        ScanConfig config = config(kafka, s3, "it-scan-known-" + System.nanoTime() + ".", prefix, BUCKET);
+        TopicCatalog catalog = ensureTopics(kafka, config);
+        ListCounter calls = new ListCounter();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (S3Client writer = client(s3, new ListCounter());
+             S3Scanner scanner = S3Scanner.connect(config, client(s3, calls), ScanListener.NONE, registry)) {
+            // e-0..e-5 published, e-6..e-9 pending
+            for (int i = 0; i < 10; i++) {
+                String entity = "e-" + i;
+                put(writer, EntityStoreSchema.objectKey(prefix, entity, 1), "v1 of " + entity,
+                        Map.of(EntityStoreSchema.META_ENTITY, entity, EntityStoreSchema.META_REVISION, "1"),
+                        Map.of(EntityStoreSchema.TAG, i < 6 ? EntityStoreSchema.PUBLISHED : EntityStoreSchema.PENDING));
+            }
+            assertTrue(scanner.runPass().completed());
+            assertEquals(10, calls.heads.get(), "the first pass reads every object's metadata");
+            assertEquals(10, calls.taggings.get(), "and its tags");
+
+            // Two pending ones get published; a published one is overwritten by something other than the writer.
+            PublicationTags.markPublished(writer, BUCKET, EntityStoreSchema.objectKey(prefix, "e-6", 1));
+            PublicationTags.markPublished(writer, BUCKET, EntityStoreSchema.objectKey(prefix, "e-7", 1));
+            put(writer, EntityStoreSchema.objectKey(prefix, "e-0", 1), "rewritten",
+                    Map.of(EntityStoreSchema.META_ENTITY, "e-0", EntityStoreSchema.META_REVISION, "1", "note", "rewritten"),
+                    Map.of(EntityStoreSchema.TAG, EntityStoreSchema.PENDING));
+            calls.reset();
+            PassSummary second = scanner.runPass();
+            assertTrue(second.completed());
+            assertEquals(10, second.objectsEmitted(), "every object is still emitted by every pass");
+            assertEquals(1, calls.heads.get(), "metadata read again only for the object with a new ETag");
+            assertEquals(5, calls.taggings.get(), "tags read again for the 4 that were pending and the rewritten one");
+            assertEquals(11, registry.get("holdfast.scan.objects.inspected").tag("reads", "all").counter().count());
+            assertEquals(4, registry.get("holdfast.scan.objects.inspected").tag("reads", "tags").counter().count());
+            assertEquals(5, registry.get("holdfast.scan.objects.inspected").tag("reads", "none").counter().count());
+
+            Map<String, SnapshotObject> latest = new HashMap<>();
+            for (ConsumerRecord<String, SnapshotObject> r : readAll(kafka, catalog.snapshots, 20)) {
+                if (r.value().getScanPassId().equals(second.passId())) {
+                    latest.put(r.value().getEntityId(), r.value());
+                }
+            }
+            assertEquals(10, latest.size());
+            assertEquals(PublicationState.PUBLISHED, latest.get("e-6").getPublicationState());
+            assertEquals(PublicationState.PUBLISHED, latest.get("e-7").getPublicationState());
+            assertEquals(PublicationState.PENDING, latest.get("e-8").getPublicationState());
+            assertEquals(PublicationState.PENDING, latest.get("e-0").getPublicationState(), "the rewritten object as it is now");
+            assertEquals("rewritten", latest.get("e-0").getUserMetadata().get("note"));
+            assertEquals(PublicationState.PUBLISHED, latest.get("e-1").getPublicationState());
+        }
     }
 
     @Test
@@ -405,15 +460,27 @@ class S3ScannerIT {
 
     // ---------------------------------------------------------------------------------------------
 
-    /** Counts ListObjectsV2 calls (once per call, whatever the retries). */
+    /** Counts ListObjectsV2, HeadObject and GetObjectTagging calls (once per call, whatever the retries). */
     static final class ListCounter implements ExecutionInterceptor {
         final AtomicInteger lists = new AtomicInteger();
+        final AtomicInteger heads = new AtomicInteger();
+        final AtomicInteger taggings = new AtomicInteger();
 
         @Override
         public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
             if (context.request() instanceof ListObjectsV2Request) {
                 lists.incrementAndGet();
+            } else if (context.request() instanceof HeadObjectRequest) {
+                heads.incrementAndGet();
+            } else if (context.request() instanceof GetObjectTaggingRequest) {
+                taggings.incrementAndGet();
             }
+        }
+
+        void reset() {
+            lists.set(0);
+            heads.set(0);
+            taggings.set(0);
         }
     }
 

@@ -50,8 +50,15 @@ public final class EmbeddedS3 extends EmbeddedServer {
     public record Options(Path dataDir, int httpPort, List<String> buckets, List<String> jvmArgs,
                           Duration startTimeout) {
 
+        /**
+         * S3Mock rewrites its bucket's metadata file (every key of the bucket) on each put, so a put's cost grows with
+         * the bucket. The full JIT and a larger young generation keep that bearable. Measured here (one curl sending
+         * 2,000 small puts per batch into a fresh bucket, 2 cores): puts 4,001-6,000 ran at 91 puts/s with these
+         * options and at 56 puts/s with C1 only ({@code -XX:TieredStopAtLevel=1}) and 64-384 MB; the first 2,000
+         * at 134 and 181. Start-up took 6.4 s and 4.4 s.
+         */
         public static final List<String> DEFAULT_JVM_ARGS =
-                List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+                List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC", "-Xss512k");
 
         public static Options in(Path dataDir, String... buckets) {
             return new Options(dataDir, 0, List.of(buckets), DEFAULT_JVM_ARGS, Duration.ofSeconds(120));

@@ -164,6 +164,8 @@ class WritePathConvergenceIT {
         final TopicCatalog catalog;
         final String database;
         final String prefix;
+        /** A bucket of its own: the embedded S3 server's puts slow down as a bucket grows (see EmbeddedS3). */
+        final String bucket;
         final S3Client s3;
         final LauncherProcess binlog;
         final LauncherProcess scanner;
@@ -184,6 +186,11 @@ class WritePathConvergenceIT {
             this.dir = dir;
             this.database = name.replace('-', '_');
             this.prefix = name + "/";
+            this.bucket = "holdfast-" + name + "-" + Long.toString(System.nanoTime(), 36);
+            s3 = S3Client.builder().endpointOverride(URI.create(s3Server.endpoint())).forcePathStyle(true)
+                    .region(Region.of(EmbeddedS3.REGION)).credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY))).build();
+            s3.createBucket(b -> b.bucket(bucket));
             String topicPrefix = "it-" + name + "-" + System.nanoTime() + ".";
             try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE IF NOT EXISTS " + database);
@@ -193,7 +200,7 @@ class WritePathConvergenceIT {
             p.setProperty(HoldfastConfig.TOPIC_PREFIX, topicPrefix);
             p.setProperty(HoldfastConfig.TOPIC_PARTITIONS, "3");
             p.setProperty(HoldfastConfig.CDC_DATABASE, database);
-            p.setProperty(HoldfastConfig.SNAPSHOTS_BUCKET, EmbeddedStackExtension.TEST_BUCKET);
+            p.setProperty(HoldfastConfig.SNAPSHOTS_BUCKET, bucket);
             p.setProperty(HoldfastConfig.SNAPSHOTS_PREFIX, prefix);
             p.setProperty("holdfast.db.url", db.jdbcUrl(database));
             p.setProperty("holdfast.db.user", db.user());
@@ -207,7 +214,9 @@ class WritePathConvergenceIT {
             // can only resume from what was flushed.
             p.setProperty("holdfast.binlog.snapshot.chunk.size", Integer.toString(Math.max(1, ENTITIES_BEFORE / 50)));
             p.setProperty("holdfast.binlog.offset.flush.interval.ms", "100");
-            p.setProperty("holdfast.scan.page.size", "20");
+            // Pages of 20 at the default size give a pass enough pages to be killed in; larger ones at the full size, as
+            // each ListObjectsV2 call costs the embedded server time in proportion to the bucket.
+            p.setProperty("holdfast.scan.page.size", Integer.toString(Math.max(20, ENTITIES / 10)));
             p.setProperty("holdfast.scan.interval.ms", "10000");
             p.setProperty("holdfast.reconciler.grace.ms", "3000");
             // A snapshot's published tag is only seen by the next scan pass: retrying sooner floods the slow S3 server.
@@ -225,9 +234,6 @@ class WritePathConvergenceIT {
             try (Admin admin = kafka.admin()) {
                 new TopicEnsurer(admin, Duration.ofSeconds(60)).ensure(catalog.all());
             }
-            s3 = S3Client.builder().endpointOverride(URI.create(s3Server.endpoint())).forcePathStyle(true)
-                    .region(Region.of(EmbeddedS3.REGION)).credentialsProvider(StaticCredentialsProvider.create(
-                            AwsBasicCredentials.create(EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY))).build();
             Path logs = LOGS.resolve(name);
             String cfg = config.toString();
             binlog = track(new LauncherProcess("binlog", logs, "connect", "binlog", "--config", cfg));
@@ -295,7 +301,7 @@ class WritePathConvergenceIT {
 
         /** Waits until the scanner is inside a pass (some objects emitted, not all), then kills and restarts it. */
         void awaitScanMidPass() throws Exception {
-            String key = "s3:" + EmbeddedStackExtension.TEST_BUCKET + "/" + prefix;
+            String key = "s3:" + bucket + "/" + prefix;
             WorkflowProgress[] seen = new WorkflowProgress[1];
             // Followed with one consumer, record by record: a pass lasts seconds, re-reading the topic would miss it.
             try (KafkaConsumer<String, WorkflowProgress> consumer = new KafkaConsumer<>(Map.of(
@@ -364,7 +370,7 @@ class WritePathConvergenceIT {
             WritePathAudit.Report report;
             while (true) {
                 try (Connection c = DriverManager.getConnection(db.jdbcUrl(database), db.user(), db.password())) {
-                    report = WritePathAudit.check(s3, EmbeddedStackExtension.TEST_BUCKET, prefix, c, kafka.bootstrapServers(),
+                    report = WritePathAudit.check(s3, bucket, prefix, c, kafka.bootstrapServers(),
                             catalog.cdcRevisions.name(), catalog.cdcEntityHeads.name());
                 }
                 if (report.problems().isEmpty() || System.currentTimeMillis() > deadline) {

@@ -57,4 +57,14 @@ public sealed interface EntityInput {
                     long sizeBytes, long createdAt, Publication publication, String passId, long scanTime)
             implements EntityInput {
     }
+
+    /**
+     * The reconcile executor's report that it tagged a snapshot {@code published} (a MarkPublished that took
+     * effect). It only moves the tag forward for a pending revision whose snapshot was listed, so the next scan pass
+     * need not be waited for; the scanner stays the authority for everything else.
+     *
+     * @param confirmedMs when the executor finished the command
+     */
+    record Published(String entity, long revision, long confirmedMs) implements EntityInput {
+    }
 }

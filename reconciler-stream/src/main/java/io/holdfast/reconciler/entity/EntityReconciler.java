@@ -78,6 +78,8 @@ public final class EntityReconciler {
             }
         } else if (input instanceof EntityInput.Snapshot snapshot) {
             ledger.applySnapshot(snapshot);
+        } else if (input instanceof EntityInput.Published published) {
+            ledger.applyPublished(published);
         }
         return evaluate(ledger, input.entity(), now, conditions, out);
     }

@@ -57,6 +57,11 @@ public final class PendingRevision {
         }
     }
 
+    /** The tag is at its last state; a scan that read it before the executor wrote it cannot move it back. */
+    void markPublished() {
+        publication = EntityInput.Publication.PUBLISHED;
+    }
+
     void mergeRow(String hash, long committed) {
         if (!rowSeen) {
             rowSeen = true;

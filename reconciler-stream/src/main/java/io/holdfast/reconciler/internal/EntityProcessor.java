@@ -104,6 +104,10 @@ public final class EntityProcessor implements Processor<String, EntityInput, Str
         long now = context.currentSystemTimeMs();
         byte[] stored = ledgers.get(input.entity());
         EntityLedger ledger;
+        if (stored == null && input instanceof EntityInput.Published) {
+            metrics.skipped("published_unknown_entity"); // nothing tracked to move forward; the scan will list it
+            return;
+        }
         if (stored == null) {
             ledger = new EntityLedger();
             entityCount++;

@@ -403,6 +403,7 @@ final class ReconcileHarness {
                     return;
                 }
                 object[1] = "published";
+                cdc.add(new EntityInput.Published(entity, c.getRevision(), now)); // the executor's result, read back
             }
             default -> failures.add("unknown command " + c.getType());
         }

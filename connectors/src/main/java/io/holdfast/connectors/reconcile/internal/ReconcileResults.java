@@ -4,6 +4,7 @@ import io.holdfast.schemas.CommandKind;
 import io.holdfast.schemas.CommandOutcome;
 import io.holdfast.schemas.CommandResult;
 import io.holdfast.schemas.ReconcileCommand;
+import io.holdfast.schemas.ReconcileObserved;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Map;
 public final class ReconcileResults {
 
     /** Observed key of a DUPLICATE: the outcome of the execution it repeats. */
-    public static final String OBSERVED_EARLIER_OUTCOME = "earlier_outcome";
+    public static final String OBSERVED_EARLIER_OUTCOME = ReconcileObserved.EARLIER_OUTCOME;
 
     /** Results longer than this are cut: a message is a hint for an operator, not a log. */
     private static final int MAX_MESSAGE_CHARS = 1_000;
@@ -33,8 +34,15 @@ public final class ReconcileResults {
                 .setExecutor(executor)
                 .setStartedTime(started)
                 .setFinishedTime(finished)
-                .setObserved(Map.copyOf(observed))
+                .setObserved(withRevision(observed, command.getRevision()))
                 .build();
+    }
+
+    /** The executor's observations plus the command's revision, which the reconciler reads back (ReconcileObserved). */
+    private static Map<String, String> withRevision(Map<String, String> observed, long revision) {
+        Map<String, String> all = new LinkedHashMap<>(observed);
+        all.put(ReconcileObserved.REVISION, Long.toString(revision));
+        return Map.copyOf(all);
     }
 
     /**
