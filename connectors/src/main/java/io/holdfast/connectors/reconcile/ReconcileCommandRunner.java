@@ -8,6 +8,7 @@ import io.holdfast.connectors.commands.OffsetTracker;
 import io.holdfast.connectors.commands.ResultsIndex;
 import io.holdfast.connectors.reconcile.internal.CommandDecoder;
 import io.holdfast.connectors.reconcile.internal.ExecutorMetrics;
+import io.holdfast.connectors.reconcile.internal.RecentEffects;
 import io.holdfast.connectors.reconcile.internal.ReconcileResults;
 import io.holdfast.schemas.CommandKind;
 import io.holdfast.schemas.CommandOutcome;
@@ -83,9 +84,10 @@ public final class ReconcileCommandRunner implements AutoCloseable {
      * @param backoff            waits between those attempts
      * @param resultsLoadTimeout longest the reading of {@code commands.results} may take
      * @param shutdownTimeout    how long running commands may take to finish when stopping
+     * @param effectMemory       how long a repair that took effect answers later attempts of itself (RecentEffects); 0 never
      */
     public record Settings(String groupId, String executorName, int concurrency, int maxAttempts, Backoff backoff,
-                           Duration resultsLoadTimeout, Duration shutdownTimeout) {
+                           Duration resultsLoadTimeout, Duration shutdownTimeout, Duration effectMemory) {
         public Settings {
             if (groupId == null || groupId.isBlank() || concurrency < 1 || maxAttempts < 1) {
                 throw new IllegalArgumentException("a runner needs a group id, a concurrency and an attempt count of at least 1");
@@ -108,7 +110,11 @@ public final class ReconcileCommandRunner implements AutoCloseable {
     private final Repairs repairs;
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
+    /** Repairs remembered by RecentEffects at most; about a hundred bytes each plus the result. */
+    private static final int RECENT_EFFECTS_CAPACITY = 100_000;
+
     private final ResultsIndex results;
+    private final RecentEffects recentEffects;
     private final CommandDecoder decoder;
     private final Serializer<String> keys;
     private final Serializer<CommandResult> resultValues;
@@ -145,6 +151,7 @@ public final class ReconcileCommandRunner implements AutoCloseable {
         this.clock = clock;
         this.metrics = new ExecutorMetrics(registry);
         this.lanes = new KeyedLanes("holdfast-reconcile-command", settings.concurrency());
+        this.recentEffects = new RecentEffects(settings.effectMemory(), RECENT_EFFECTS_CAPACITY);
         this.thread = new Thread(this::run, "holdfast-reconcile-runner");
         this.thread.setDaemon(true);
     }
@@ -269,11 +276,19 @@ public final class ReconcileCommandRunner implements AutoCloseable {
 
     /** On the entity's lane: execute, publish, wait for the acknowledgement, then release every record waiting for this id. */
     private void execute(ReconcileCommand command) throws InterruptedException {
-        CommandResult result = executeWithRetries(command);
+        Optional<CommandResult> sameRepair = recentEffects.tookEffect(command, clock.instant());
+        CommandResult result = sameRepair.isPresent()
+                ? ReconcileResults.sameEffectAs(command, sameRepair.get(), settings.executorName(), clock.instant())
+                : executeWithRetries(command);
         if (!publish(result)) {
             return;
         }
-        executed.incrementAndGet();
+        recentEffects.record(command, result, clock.instant());
+        if (sameRepair.isPresent()) {
+            duplicates.incrementAndGet();
+        } else {
+            executed.incrementAndGet();
+        }
         metrics.executed(command.getType().name(), result.getOutcome().name());
         log.info("command {} ({} {} revision {}, attempt {}): {}{} {}", command.getCommandId(), command.getType(), command.getEntityId(),
                 command.getRevision(), command.getAttempt(), result.getOutcome(),

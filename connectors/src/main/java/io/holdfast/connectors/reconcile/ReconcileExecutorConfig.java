@@ -28,6 +28,7 @@ public final class ReconcileExecutorConfig extends HoldfastConfig {
     public static final String RETRY_BACKOFF_MS = "holdfast.executor.reconcile.retry.backoff.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "holdfast.executor.reconcile.retry.backoff.max.ms";
     public static final String RESULTS_LOAD_TIMEOUT_MS = "holdfast.executor.reconcile.results.load.timeout.ms";
+    public static final String EFFECT_MEMORY_MS = "holdfast.executor.reconcile.effect.memory.ms";
 
     private static final ConfigDef DEFINITION = define(StoreConfig.define(baseDefinition()));
 
@@ -69,7 +70,12 @@ public final class ReconcileExecutorConfig extends HoldfastConfig {
                         "Longest wait between two attempts at a command.")
                 .define(RESULTS_LOAD_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1_000), Importance.LOW,
                         "At start, commands.results is read to its end to learn which command ids were already executed; "
-                                + "the executor refuses to start if that takes longer.");
+                                + "the executor refuses to start if that takes longer.")
+                .define(EFFECT_MEMORY_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.LOW,
+                        "How long a repair that took effect (same type, entity and revision) answers later attempts of itself "
+                                + "DUPLICATE without touching S3 or the database. Repairs only move the store forward, so a later "
+                                + "attempt has nothing to do; the reconciler sends one when its retry comes before the effect "
+                                + "reached it. After this time a later attempt is executed again. 0 executes every attempt.");
     }
 
     /** The database and bucket the executor repairs. */
@@ -86,7 +92,8 @@ public final class ReconcileExecutorConfig extends HoldfastConfig {
         }
         return new ReconcileCommandRunner.Settings(getString(GROUP_ID), executorName(), getInt(CONCURRENCY), getInt(RETRY_ATTEMPTS),
                 new Backoff(Duration.ofMillis(backoff), Duration.ofMillis(backoffMax)),
-                Duration.ofMillis(getLong(RESULTS_LOAD_TIMEOUT_MS)), Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS)));
+                Duration.ofMillis(getLong(RESULTS_LOAD_TIMEOUT_MS)), Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS)),
+                Duration.ofMillis(getLong(EFFECT_MEMORY_MS)));
     }
 
     public String executorName() {

@@ -57,11 +57,12 @@ public final class StoreClients implements AutoCloseable {
         String sep = url.contains("?") ? "&" : "?";
         String full = url + sep + "maxPoolSize=" + config.getInt(StoreConfig.DB_POOL_SIZE) + "&poolName=holdfast";
         try {
-            // Configured before first use: the URL constructor would open the pool at once, without credentials.
+            // Credentials first: setting the URL opens the pool at once, and each later setter re-opens it (with
+            // the URL first, the pool's first connections were refused, user and password not yet given).
             MariaDbPoolDataSource ds = new MariaDbPoolDataSource();
-            ds.setUrl(full);
             ds.setUser(config.getString(StoreConfig.DB_USER));
             ds.setPassword(config.dbPassword().value());
+            ds.setUrl(full);
             return ds;
         } catch (SQLException e) {
             throw new IllegalArgumentException("bad " + StoreConfig.DB_URL + " '" + url + "': " + e.getMessage(), e);

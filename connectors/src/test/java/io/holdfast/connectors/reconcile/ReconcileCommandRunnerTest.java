@@ -40,7 +40,7 @@ class ReconcileCommandRunnerTest {
     private static final TopicPartition COMMANDS = new TopicPartition(CATALOG.reconcileCommands.name(), 0);
     private static final TopicPartition RESULTS = new TopicPartition(CATALOG.commandResults.name(), 0);
     private static final ReconcileCommandRunner.Settings SETTINGS = new ReconcileCommandRunner.Settings("g", "reconcile@test", 2, 3,
-            new Backoff(Duration.ofMillis(1), Duration.ofMillis(4)), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(4)), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(10));
 
     private final AtomicInteger calls = new AtomicInteger();
     private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -71,6 +71,29 @@ class ReconcileCommandRunnerTest {
         if (runner != null) {
             runner.close();
         }
+    }
+
+    @Test
+    void aLaterAttemptOfARepairThatTookEffectIsAnsweredWithoutBeingExecuted() {
+        start(command -> {
+            int call = calls.incrementAndGet();
+            return call == 1 ? Repair.rejected("no row yet") : Repair.succeeded("published", Map.of("tags", "publication_state=published"));
+        }, List.of());
+        sendAndAwaitCommit(command("attempt-1", ReconcileCommandType.MARK_PUBLISHED)); // rejected: no effect
+        sendAndAwaitCommit(command("attempt-2", ReconcileCommandType.MARK_PUBLISHED)); // executed, took effect
+        sendAndAwaitCommit(command("attempt-3", ReconcileCommandType.MARK_PUBLISHED)); // same repair: not executed
+        sendAndAwaitCommit(command("advance-1", ReconcileCommandType.ADVANCE_HEAD)); // another repair: executed
+        assertEquals(3, calls.get());
+        List<CommandResult> results = results();
+        assertEquals(List.of("attempt-1", "attempt-2", "attempt-3", "advance-1"), results.stream().map(CommandResult::getCommandId).toList());
+        assertEquals(CommandOutcome.REJECTED_PRECONDITION, results.get(0).getOutcome());
+        assertEquals(CommandOutcome.SUCCEEDED, results.get(1).getOutcome());
+        CommandResult answered = results.get(2);
+        assertEquals(CommandOutcome.DUPLICATE, answered.getOutcome());
+        assertEquals("attempt-2", answered.getObserved().get(ReconcileResults.OBSERVED_EARLIER_COMMAND));
+        assertEquals("SUCCEEDED", answered.getObserved().get(ReconcileResults.OBSERVED_EARLIER_OUTCOME));
+        assertEquals("2", answered.getObserved().get("revision"));
+        assertEquals(1, runner.status().duplicates());
     }
 
     @Test

@@ -15,6 +15,9 @@ public final class ReconcileResults {
     /** Observed key of a DUPLICATE: the outcome of the execution it repeats. */
     public static final String OBSERVED_EARLIER_OUTCOME = ReconcileObserved.EARLIER_OUTCOME;
 
+    /** Observed key of a DUPLICATE answered for a repair that took effect under another command id: that command's id. */
+    public static final String OBSERVED_EARLIER_COMMAND = "earlier_command_id";
+
     /** Results longer than this are cut: a message is a hint for an operator, not a log. */
     private static final int MAX_MESSAGE_CHARS = 1_000;
 
@@ -62,6 +65,19 @@ public final class ReconcileResults {
                 .setFinishedTime(now)
                 .setObserved(Map.copyOf(observed))
                 .build();
+    }
+
+    /**
+     * The answer to a command whose repair (same type, entity and revision) already took effect under another command
+     * id: DUPLICATE, naming that command, with its observed state. Nothing is done again.
+     */
+    public static CommandResult sameEffectAs(ReconcileCommand command, CommandResult earlier, String executor, Instant now) {
+        Map<String, String> observed = new LinkedHashMap<>();
+        earlier.getObserved().forEach((k, v) -> observed.put(k.toString(), v.toString()));
+        observed.put(OBSERVED_EARLIER_OUTCOME, CommandOutcome.SUCCEEDED.name());
+        observed.put(OBSERVED_EARLIER_COMMAND, earlier.getCommandId());
+        return of(command, executor, CommandOutcome.DUPLICATE, "the same repair took effect at " + earlier.getFinishedTime()
+                + " by command " + earlier.getCommandId() + ": not executed again", now, now, observed);
     }
 
     private static String truncate(String message) {
