@@ -62,10 +62,11 @@ public final class ReconcilerConfig extends HoldfastConfig {
                                 + "called snapshot-less. Correctness does not depend on it; a short grace costs duplicate "
                                 + "(no-op) repairs.")
                 .define(RETRY_BACKOFF_MS, Type.LONG, x.retryBackoffMs(), Range.atLeast(1), Importance.MEDIUM,
-                        "Wait after a repair before it is issued again while its effect has not been seen (doubles "
-                                + "per attempt).")
+                        "Wait after the executor answered a repair before it is issued again while its effect has not been "
+                                + "seen (doubles per attempt, up to " + P + "retry.backoff.max.ms).")
                 .define(RETRY_BACKOFF_MAX_MS, Type.LONG, x.retryBackoffMaxMs(), Range.atLeast(1), Importance.MEDIUM,
-                        "Longest wait between two attempts of one repair.")
+                        "Longest wait between two attempts of one repair; also how long an attempt the executor has not "
+                                + "answered is waited for before it is issued again (commands.results is read back).")
                 .define(RECHECK_MS, Type.LONG, x.recheckMs(), Range.atLeast(1), Importance.MEDIUM,
                         "How often a decision held back (a table still being copied, automation paused, no complete "
                                 + "scan pass yet) is looked at again.")

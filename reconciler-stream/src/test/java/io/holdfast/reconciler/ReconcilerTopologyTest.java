@@ -161,8 +161,9 @@ class ReconcilerTopologyTest {
             assertEquals(replay.getGtidPosition(), audit.getPosition());
             assertFalse(audit.getEvidence().isEmpty());
 
-            // The replay was decided at the first punctuation at or after the grace ended, 500 ms ago.
-            d.advance(d.config.settings().retryBackoffMs() - 750);
+            // The executor answers attempt 1 without effect: the next attempt comes one backoff after the answer.
+            d.result(replay, CommandOutcome.FAILED);
+            d.advance(d.config.settings().retryBackoffMs() - 500);
             assertEquals(1, d.commandsFor("e-2").size(), "no retry before the backoff");
             d.advance(1_000);
             assertEquals(2, d.commandsFor("e-2").size());
@@ -170,10 +171,17 @@ class ReconcilerTopologyTest {
             assertEquals(2, retry.getAttempt());
             assertNotEquals(replay.getCommandId(), retry.getCommandId());
 
+            // Attempt 2 is not answered (the executor is behind or stopped): it is repeated after the longest backoff only.
+            d.result(replay, CommandOutcome.FAILED); // a late copy of attempt 1's answer changes nothing
+            d.advance(d.config.settings().retryBackoffMaxMs() - 1_000);
+            assertEquals(2, d.commandsFor("e-2").size(), "an unanswered attempt is not repeated before the longest backoff");
+            d.advance(1_500);
+            assertEquals(3, d.commandsFor("e-2").size());
+
             d.pipeFixture("mariadb/with-schema/insert-revision.json"); // the replayed row, seen in the binlog
             d.advance(10 * d.config.settings().retryBackoffMs());
             assertTrue(d.commandsFor("e-2").stream().noneMatch(c -> c.getType() == ReconcileCommandType.REPLAY_SNAPSHOT
-                    && c.getAttempt() > 2), "no replay once the row is seen");
+                    && c.getAttempt() > 3), "no replay once the row is seen");
         }
     }
 

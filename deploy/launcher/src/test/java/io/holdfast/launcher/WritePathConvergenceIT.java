@@ -226,7 +226,8 @@ class WritePathConvergenceIT {
             p.setProperty("holdfast.scan.page.size", Integer.toString(Math.max(20, entities / 10)));
             p.setProperty("holdfast.scan.interval.ms", "10000");
             p.setProperty("holdfast.reconciler.grace.ms", "3000");
-            // A snapshot's published tag is only seen by the next scan pass: retrying sooner floods the slow S3 server.
+            // Retries one backoff after the executor's answer (the effect reaches the reconciler through the binlog or
+            // the results within seconds), or the longest backoff after an attempt the executor has not answered.
             p.setProperty("holdfast.reconciler.retry.backoff.ms", "10000");
             p.setProperty("holdfast.reconciler.retry.backoff.max.ms", "120000");
             p.setProperty(HoldfastConfig.HTTP_PORT, "0");

@@ -59,12 +59,15 @@ public sealed interface EntityInput {
     }
 
     /**
-     * The reconcile executor's report that it tagged a snapshot {@code published} (a MarkPublished that took
-     * effect). It only moves the tag forward for a pending revision whose snapshot was listed, so the next scan pass
-     * need not be waited for; the scanner stays the authority for everything else.
+     * The reconcile executor's answer to attempt {@code attempt} of a repair of {@code revision}: it makes the next
+     * attempt due one backoff after the answer rather than after the longest backoff, and a MarkPublished that took
+     * effect moves the tag of a pending revision whose snapshot was listed (so the next scan pass need not be waited
+     * for). Answers to an earlier attempt than the latest change nothing; the binlog and the scan stay the authority on
+     * what the store holds.
      *
-     * @param confirmedMs when the executor finished the command
+     * @param tookEffect SUCCEEDED, or DUPLICATE of a success
      */
-    record Published(String entity, long revision, long confirmedMs) implements EntityInput {
+    record Answered(String entity, io.holdfast.schemas.ReconcileCommandType type, long revision, int attempt,
+                    boolean tookEffect) implements EntityInput {
     }
 }

@@ -107,18 +107,6 @@ public final class EntityLedger {
         return SnapshotOutcome.OUTSTANDING;
     }
 
-    /**
-     * The executor tagged this revision's snapshot: the tag moves forward if the revision is pending and its snapshot
-     * was listed (a MarkPublished is only decided then). A report about anything else (a resolved revision, a snapshot
-     * not listed yet) changes nothing: the scan passes remain the authority, and the next one reads the tag.
-     */
-    void applyPublished(EntityInput.Published published) {
-        PendingRevision p = pending.get(published.revision());
-        if (p != null && p.snapshotSeen) {
-            p.markPublished();
-        }
-    }
-
     private PendingRevision pendingFor(long revision) {
         return pending.computeIfAbsent(revision, PendingRevision::new);
     }

@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Snapshot in S3, no revision row {@code grace} after the scan first listed it: {@code ReplaySnapshot},
- *       retried with backoff until the row is seen.</li>
+ *       retried with backoff until the row is seen. Every repair's next attempt is due one backoff after the executor
+ *       answered the previous one, or the longest backoff after it was decided when no answer came.</li>
  *   <li>Row and snapshot seen with one content hash, tag still pending {@code grace} later: {@code MarkPublished}.</li>
  *   <li>Head below the highest revision whose row and snapshot agree, for {@code grace}: {@code AdvanceHead}.
  *       A row alone never moves a head: S3 success defines a revision.</li>
@@ -78,8 +79,8 @@ public final class EntityReconciler {
             }
         } else if (input instanceof EntityInput.Snapshot snapshot) {
             ledger.applySnapshot(snapshot);
-        } else if (input instanceof EntityInput.Published published) {
-            ledger.applyPublished(published);
+        } else if (input instanceof EntityInput.Answered answered) {
+            applyAnswer(ledger, answered, now);
         }
         return evaluate(ledger, input.entity(), now, conditions, out);
     }
@@ -112,7 +113,7 @@ public final class EntityReconciler {
                     wake = Math.min(wake, now + settings.recheckMs());
                 } else {
                     p.publishAttempts++;
-                    p.publishNextAt = now + settings.backoffAfter(p.publishAttempts);
+                    p.publishNextAt = now + settings.retryBackoffMaxMs(); // sooner once the executor answers
                     ledger.publishes++;
                     out.add(repair("mark_published", ReconcileCommandType.MARK_PUBLISHED, entity, p.revision,
                             ledger.head, snapshotRef(p), p.publishAttempts, now, c,
@@ -128,7 +129,7 @@ public final class EntityReconciler {
                     wake = Math.min(wake, now + settings.recheckMs());
                 } else {
                     p.replayAttempts++;
-                    p.replayNextAt = now + settings.backoffAfter(p.replayAttempts);
+                    p.replayNextAt = now + settings.retryBackoffMaxMs(); // sooner once the executor answers
                     ledger.replays++;
                     out.add(repair("replay_snapshot", ReconcileCommandType.REPLAY_SNAPSHOT, entity, p.revision,
                             ledger.head, snapshotRef(p), p.replayAttempts, now, c,
@@ -178,12 +179,43 @@ public final class EntityReconciler {
             return now + settings.recheckMs();
         }
         l.headAttempts++;
-        l.headNextAt = now + settings.backoffAfter(l.headAttempts);
+        l.headNextAt = now + settings.retryBackoffMaxMs(); // sooner once the executor answers
         l.headAdvances++;
         out.add(repair("advance_head", ReconcileCommandType.ADVANCE_HEAD, entity, l.confirmed, l.head, null,
                 l.headAttempts, now, c, evidence("head", l.head == NONE ? "none" : l.head, "highest_revision", l.confirmed,
                         "lag_since_ms", l.headLagSince, "grace_ms", settings.graceMs())));
         return l.headNextAt;
+    }
+
+    /**
+     * An answer to the latest attempt of a repair makes the next attempt due one backoff after it; until then an
+     * attempt waits the longest backoff, so a slow or stopped executor is not sent attempts it has not reached (they
+     * would pile up behind it). A MarkPublished that took effect also moves the tag forward, if the snapshot was listed.
+     */
+    private void applyAnswer(EntityLedger l, EntityInput.Answered a, long now) {
+        long next = now + settings.backoffAfter(a.attempt());
+        PendingRevision p = l.pending.get(a.revision());
+        switch (a.type()) {
+            case REPLAY_SNAPSHOT -> {
+                if (p != null && p.replayAttempts == a.attempt()) {
+                    p.replayNextAt = Math.min(p.replayNextAt, next);
+                }
+            }
+            case MARK_PUBLISHED -> {
+                if (p != null && a.tookEffect() && p.snapshotSeen) {
+                    p.markPublished();
+                }
+                if (p != null && p.publishAttempts == a.attempt()) {
+                    p.publishNextAt = Math.min(p.publishNextAt, next);
+                }
+            }
+            case ADVANCE_HEAD -> {
+                if (l.headAttempts == a.attempt() && l.confirmed == a.revision()) {
+                    l.headNextAt = Math.min(l.headNextAt, next);
+                }
+            }
+            default -> { }
+        }
     }
 
     private Decision repair(String code, ReconcileCommandType type, String entity, long revision, long head,

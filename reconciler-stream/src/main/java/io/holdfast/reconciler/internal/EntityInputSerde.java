@@ -1,6 +1,7 @@
 package io.holdfast.reconciler.internal;
 
 import io.holdfast.reconciler.entity.EntityInput;
+import io.holdfast.schemas.ReconcileCommandType;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -13,7 +14,7 @@ public final class EntityInputSerde implements Serde<EntityInput> {
     private static final int ROW = 1;
     private static final int HEAD = 2;
     private static final int SNAPSHOT = 3;
-    private static final int PUBLISHED = 4;
+    private static final int ANSWERED = 4;
 
     @Override
     public Serializer<EntityInput> serializer() {
@@ -42,8 +43,8 @@ public final class EntityInputSerde implements Serde<EntityInput> {
         } else if (input instanceof EntityInput.Head h) {
             w.u8(HEAD).string(h.entity()).u8(h.change().ordinal()).zigzag(h.head())
                     .zigzag(h.previous()).zigzag(h.committedMs());
-        } else if (input instanceof EntityInput.Published p) {
-            w.u8(PUBLISHED).string(p.entity()).zigzag(p.revision()).zigzag(p.confirmedMs());
+        } else if (input instanceof EntityInput.Answered a) {
+            w.u8(ANSWERED).string(a.entity()).u8(a.type().ordinal()).zigzag(a.revision()).varint(a.attempt()).bool(a.tookEffect());
         } else {
             EntityInput.Snapshot s = (EntityInput.Snapshot) input;
             w.u8(SNAPSHOT).string(s.entity()).zigzag(s.revision()).string(s.bucket())
@@ -66,7 +67,8 @@ public final class EntityInputSerde implements Serde<EntityInput> {
                     r.zigzag());
             case SNAPSHOT -> new EntityInput.Snapshot(r.string(), r.zigzag(), r.string(), r.string(), r.string(), r.string(),
                     r.zigzag(), r.zigzag(), EntityInput.Publication.values()[r.u8()], r.string(), r.zigzag());
-            case PUBLISHED -> new EntityInput.Published(r.string(), r.zigzag(), r.zigzag());
+            case ANSWERED -> new EntityInput.Answered(r.string(), ReconcileCommandType.values()[r.u8()], r.zigzag(), r.intVarint(),
+                    r.bool());
             default -> throw new IllegalArgumentException("unknown input type " + type);
         };
     }

@@ -104,8 +104,8 @@ public final class EntityProcessor implements Processor<String, EntityInput, Str
         long now = context.currentSystemTimeMs();
         byte[] stored = ledgers.get(input.entity());
         EntityLedger ledger;
-        if (stored == null && input instanceof EntityInput.Published) {
-            metrics.skipped("published_unknown_entity"); // nothing tracked to move forward; the scan will list it
+        if (stored == null && input instanceof EntityInput.Answered) {
+            metrics.skipped("answer_unknown_entity"); // nothing tracked: the answer cannot be about a repair of ours
             return;
         }
         if (stored == null) {

@@ -11,10 +11,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Reads the executors' results back: a MarkPublished that took effect becomes a {@link EntityInput.Published}
- * keyed by its entity, so the entity settles without waiting for the next scan pass to read the tag (and
- * without MarkPublished retried meanwhile). Every other result is the binlog's or the scanner's to confirm:
- * replayed rows and advanced heads arrive as CDC, so those results are skipped here.
+ * Reads the reconcile executor's results back as {@link EntityInput.Answered}, keyed by entity: an answered attempt
+ * makes the next one due a backoff later (an unanswered one waits the longest backoff), and a MarkPublished that
+ * took effect settles the entity without waiting for the next scan pass. What the store holds is still learnt from
+ * the binlog and the scan only. Results of fleet commands are skipped.
  */
 public final class ResultReader implements Processor<String, CommandResult, String, Object> {
 
@@ -39,35 +39,32 @@ public final class ResultReader implements Processor<String, CommandResult, Stri
             metrics.skipped("tombstone");
             return;
         }
-        if (result.getCommandKind() != CommandKind.RECONCILE || result.getReconcileType() != ReconcileCommandType.MARK_PUBLISHED) {
+        ReconcileCommandType type = result.getReconcileType();
+        if (result.getCommandKind() != CommandKind.RECONCILE || type == null || type == ReconcileCommandType.UNKNOWN) {
             metrics.skipped("result_not_read_back");
             return;
         }
-        if (!ReconcileObserved.tookEffect(result)) {
-            metrics.skipped("result_without_effect");
-            return;
-        }
         if (result.getTarget() == null || result.getTarget().isBlank()) {
-            throw new IllegalArgumentException("MarkPublished result " + result.getCommandId() + " has no target entity");
+            throw new IllegalArgumentException(type + " result " + result.getCommandId() + " has no target entity");
         }
         CharSequence revision = result.getObserved().get(ReconcileObserved.REVISION);
         if (revision == null) {
-            metrics.skipped("result_without_revision"); // an executor that does not report it: the scan confirms instead
+            metrics.skipped("result_without_revision"); // an executor that does not report it: retries wait the longest backoff
             return;
         }
         long parsed;
         try {
             parsed = Long.parseLong(revision.toString());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("MarkPublished result " + result.getCommandId() + " has revision '" + revision
+            throw new IllegalArgumentException(type + " result " + result.getCommandId() + " has revision '" + revision
                     + "', not a number");
         }
         if (parsed < 0) {
-            throw new IllegalArgumentException("MarkPublished result " + result.getCommandId() + " has a negative revision " + parsed);
+            throw new IllegalArgumentException(type + " result " + result.getCommandId() + " has a negative revision " + parsed);
         }
         String entity = result.getTarget();
-        metrics.input("published_result");
-        context.forward(record.withKey(entity).withValue(new EntityInput.Published(entity, parsed,
-                result.getFinishedTime().toEpochMilli())), entitySink);
+        metrics.input("command_result");
+        context.forward(record.withKey(entity).withValue(new EntityInput.Answered(entity, type, parsed, result.getAttempt(),
+                ReconcileObserved.tookEffect(result))), entitySink);
     }
 }

@@ -403,10 +403,11 @@ final class ReconcileHarness {
                     return;
                 }
                 object[1] = "published";
-                cdc.add(new EntityInput.Published(entity, c.getRevision(), now)); // the executor's result, read back
             }
             default -> failures.add("unknown command " + c.getType());
         }
+        // The executor's result, read back through commands.results (delayed, reordered and duplicated like the rest).
+        cdc.add(new EntityInput.Answered(entity, c.getType(), c.getRevision(), c.getAttempt(), true));
     }
 
     private EntityLedger load(String entity) {
