@@ -1,5 +1,6 @@
 package io.holdfast.launcher;
 
+import io.holdfast.topology.testkit.KafkaTestClients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,10 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -103,25 +100,14 @@ class ScanCommandIT {
     }
 
     private static WorkflowProgress latestReport(EmbeddedKafka kafka, TopicCatalog catalog, String key) {
-        WorkflowProgress last = null;
-        try (KafkaConsumer<String, WorkflowProgress> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                catalog.workflow.keySerde().deserializer(), catalog.workflow.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(catalog.workflow.name(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, WorkflowProgress> r : consumer.poll(Duration.ofMillis(200))) {
+        WorkflowProgress[] last = {null};
+        KafkaTestClients.readToEnd(kafka.bootstrapServers(), catalog.workflow.name(), catalog.workflow.keySerde().deserializer(),
+                catalog.workflow.valueSerde().deserializer(), r -> {
                     if (key.equals(r.key())) {
-                        last = r.value();
+                        last[0] = r.value();
                     }
-                }
-            }
-        }
-        assertNotNull(last, "a report under " + key);
-        return last;
+                });
+        assertNotNull(last[0], "a report under " + key);
+        return last[0];
     }
 }

@@ -1,5 +1,6 @@
 package io.holdfast.launcher;
 
+import io.holdfast.topology.testkit.KafkaTestClients;
 import io.holdfast.connectors.store.EntityStoreSchema;
 import io.holdfast.reconciler.cdc.ChangeEvent;
 import io.holdfast.reconciler.cdc.ChangeEventParser;
@@ -8,7 +9,6 @@ import io.holdfast.reconciler.gtid.MariadbGtidPosition;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,11 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -159,22 +154,8 @@ final class WritePathAudit {
     /** Every change event on {@code topic}, from the beginning to the end as it is now. */
     private static List<ChangeEvent> readAll(String bootstrap, String topic, ChangeEventParser parser) {
         List<ChangeEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    events.add(parser.parse(r.key(), r.value()));
-                }
-            }
-        }
+        KafkaTestClients.readToEnd(bootstrap, topic, new StringDeserializer(), new StringDeserializer(),
+                r -> events.add(parser.parse(r.key(), r.value())));
         return events;
     }
 }

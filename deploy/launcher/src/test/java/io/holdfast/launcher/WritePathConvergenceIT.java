@@ -17,6 +17,7 @@ import io.holdfast.schemas.WorkflowProgress;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.catalog.TopicEnsurer;
 import io.holdfast.topology.config.HoldfastConfig;
+import io.holdfast.topology.testkit.KafkaTestClients;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,8 +40,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -316,12 +315,7 @@ class WritePathConvergenceIT {
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
                     catalog.workflow.valueSerde().deserializer())) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (PartitionInfo info : consumer.partitionsFor(catalog.workflow.name(), Duration.ofSeconds(30))) {
-                    partitions.add(new TopicPartition(info.topic(), info.partition()));
-                }
-                consumer.assign(partitions);
-                consumer.seekToEnd(partitions);
+                consumer.seekToEnd(KafkaTestClients.assignAllFromBeginning(consumer, catalog.workflow.name()));
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
                 while (seen[0] == null) {
                     if (System.nanoTime() > deadline) {
@@ -454,14 +448,7 @@ class WritePathConvergenceIT {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : List.of(revisionsTopic, catalog.binlogOffsets.name())) {
-                    for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                        partitions.add(new TopicPartition(info.topic(), info.partition()));
-                    }
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
+                KafkaTestClients.assignAllFromBeginning(consumer, revisionsTopic, catalog.binlogOffsets.name());
                 int copied = 0;
                 RowKey flushed = null;
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -547,24 +534,8 @@ class WritePathConvergenceIT {
         @SuppressWarnings("unchecked")
         private void readAll(String topic, org.apache.kafka.common.serialization.Deserializer<?> values,
                              BiConsumer<String, Object> each) {
-            try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new StringDeserializer(), (org.apache.kafka.common.serialization.Deserializer<Object>) values)) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                    partitions.add(new TopicPartition(topic, info.partition()));
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(500))) {
-                        each.accept(r.key(), r.value());
-                    }
-                }
-            }
+            KafkaTestClients.readToEnd(kafka.bootstrapServers(), topic, new StringDeserializer(),
+                    (org.apache.kafka.common.serialization.Deserializer<Object>) values, r -> each.accept(r.key(), r.value()));
         }
 
         int awaitCount(String what, java.util.function.IntSupplier count, java.util.function.IntPredicate done, Duration timeout)

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,5 +66,40 @@ public final class KafkaTestClients {
             }
         }
         return records;
+    }
+
+    /** Assigns every partition of {@code topics} to {@code consumer}, from the beginning; returns them. */
+    public static List<TopicPartition> assignAllFromBeginning(Consumer<?, ?> consumer, String... topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
+    }
+
+    /**
+     * Hands every record of {@code topic} to {@code each}, read_committed, from the beginning to the end offsets
+     * as they were when it started; fails if that takes longer than a minute.
+     */
+    public static <K, V> void readToEnd(String bootstrap, String topic, Deserializer<K> keyDeserializer,
+                                        Deserializer<V> valueDeserializer, java.util.function.Consumer<ConsumerRecord<K, V>> each) {
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), keyDeserializer, valueDeserializer)) {
+            List<TopicPartition> partitions = assignAllFromBeginning(consumer, topic);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end " + end + " within a minute");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
+            }
+        }
     }
 }
