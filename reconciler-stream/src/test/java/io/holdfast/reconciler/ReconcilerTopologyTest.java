@@ -48,6 +48,7 @@ class ReconcilerTopologyTest {
     static final String H_E1_2 = "sha256:86412616c88f7528e8c306e2c792c07dce37d08ba2d0e40028f0319be50eb594";
     static final String H_E2_1 = "sha256:faea3689cecfacefc30ea31bc95fbcceaa7aa96fc0d8709bf0880b1020fe5af4";
     static final String H_E2_2 = "sha256:2bac8581af085822dce33b7321b05674cdfcd858fff0dd6616c0d5e46948a5f9";
+    static final String H_E2_3 = "sha256:3bac8581af085822dce33b7321b05674cdfcd858fff0dd6616c0d5e46948a5f9";
     static final String H_E3_1 = "sha256:57a3d652c136e10d1dbf3d90be66b3d633253381e94852a5cab673bd383062ab";
 
     /** The copy, done, and every copied revision's snapshot listed and published. */
@@ -275,6 +276,40 @@ class ReconcilerTopologyTest {
             assertEquals(1, d.commandsFor("e-2").size());
             assertEquals(2, ledger(d, "e-2").head());
         }
+    }
+
+    @Test
+    void aHeadWhoseTargetMovedOnWhileAnAdvanceWasInFlightGoesOnToTheNewTargetOnceAnswered() {
+        try (ReconcilerDriver d = new ReconcilerDriver()) {
+            copiedAndConsistent(d, "mariadb/no-schema");
+            d.pipeFixture("mariadb/no-schema/insert-revision.json"); // e-2/2, head still 1
+            d.snapshot("e-2", 2, H_E2_2, PUBLISHED, "p2");
+            d.advance(d.grace() + 1_000);
+            ReconcileCommand toTwo = d.commandsFor("e-2").get(0);
+            assertEquals(2, toTwo.getRevision());
+
+            // Revision 3 is confirmed while the advance to 2 is still with the executor.
+            d.pipe(revisionThree());
+            d.snapshot("e-2", 3, H_E2_3, PUBLISHED, "p2");
+            d.pipeFixture("mariadb/no-schema/advance-head.json"); // the advance to 2 took effect
+            d.result(toTwo, CommandOutcome.SUCCEEDED);
+            d.advance(d.grace() + 1_000);
+            List<ReconcileCommand> advances = d.commandsFor("e-2");
+            assertEquals(2, advances.size(), "the head goes on to 3 once the advance to 2 is answered, not after the longest backoff");
+            assertEquals(ReconcileCommandType.ADVANCE_HEAD, advances.get(1).getType());
+            assertEquals(3, advances.get(1).getRevision());
+            assertEquals(2L, advances.get(1).getExpectedHead());
+        }
+    }
+
+    /** The row of e-2/3, as the binlog source would deliver it after the captured insert of e-2/2. */
+    private static List<ReconcilerDriver.Envelope> revisionThree() {
+        return ReconcilerDriver.fixture("mariadb/no-schema/insert-revision.json").stream()
+                .map(e -> new ReconcilerDriver.Envelope(e.topic(), e.key().replace("\"revision\":2", "\"revision\":3"),
+                        e.value().replace("\"revision\":2", "\"revision\":3").replace("snapshots/e-2/2", "snapshots/e-2/3")
+                                .replace(H_E2_2, H_E2_3).replace("\"gtid\":\"0-1-10\"", "\"gtid\":\"0-1-12\"")
+                                .replace("\"pos\":3298", "\"pos\":4398")))
+                .toList();
     }
 
     @Test

@@ -210,8 +210,12 @@ public final class EntityReconciler {
                 }
             }
             case ADVANCE_HEAD -> {
-                if (l.headAttempts == a.attempt() && l.confirmed == a.revision()) {
-                    l.headNextAt = Math.min(l.headNextAt, next);
+                if (l.headAttempts == a.attempt()) {
+                    // The answer ends the wait for this attempt, whatever revision it was for: a higher revision may have
+                    // been confirmed since it was sent, and an advance that reached its target then leaves nothing to
+                    // wait for before the head goes on to the new one.
+                    boolean targetMovedOn = a.tookEffect() && a.revision() < l.confirmed;
+                    l.headNextAt = Math.min(l.headNextAt, targetMovedOn ? now : next);
                 }
             }
             default -> { }
