@@ -154,6 +154,21 @@ public final class VolumeState {
         return gapTimerMs;
     }
 
+    /** Event time of the sample that entered the current state, or Long.MIN_VALUE. */
+    public long stateSinceMs() {
+        return stateSinceMs;
+    }
+
+    /** The rule that made the volume DEGRADED or STALLED, or null. */
+    public Rule degradedBy() {
+        return degradedBy;
+    }
+
+    /** Latency quantiles of the rolling window in µs into {@code out} (NaN when empty); see {@link DecayingHistogram#quantiles}. */
+    public void windowLatencyQuantiles(double q1, double q2, double[] out) {
+        latency.quantiles(q1, q2, out);
+    }
+
     public void gapTimerMs(long deadline) {
         this.gapTimerMs = deadline;
     }

@@ -16,6 +16,15 @@ public final class VolumeStateView {
     private VolumeStateView() {}
 
     public static String json(byte[] stored, HealthSettings settings) {
+        try {
+            return JSON.writeValueAsString(view(stored, settings));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The fields of {@link #json}, for a list of volumes. */
+    public static Map<String, Object> view(byte[] stored, HealthSettings settings) {
         VolumeState v = new StateCodec(settings).decodeVolume(stored);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("volume_id", v.volumeId());
@@ -29,10 +38,12 @@ public final class VolumeStateView {
         m.put("degraded_seconds", v.degradedCoverMs() / 1000);
         m.put("episodes", v.episodes());
         m.put("first_degraded_time", v.firstDegradedMs() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v.firstDegradedMs()).toString());
-        try {
-            return JSON.writeValueAsString(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        m.put("state_since", v.stateSinceMs() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v.stateSinceMs()).toString());
+        m.put("degraded_by", v.degradedBy() == null ? null : v.degradedBy().name());
+        double[] window = new double[2];
+        v.windowLatencyQuantiles(0.5, 0.99, window);
+        m.put("window_latency_p50_ms", Double.isNaN(window[0]) ? null : window[0] / 1000);
+        m.put("window_latency_p99_ms", Double.isNaN(window[1]) ? null : window[1] / 1000);
+        return m;
     }
 }

@@ -8,17 +8,22 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of one process: probes, metrics, topology and read-only state queries, on the JDK's
  * built-in server (no framework to start or secure). Routes are matched by longest path prefix.
- * Only GET is served: operator actions go through the {@code control} topic, never through here.
+ * GET is served by {@link #route}. POST only where a process registers an {@link #action} (the dev
+ * dashboard, whose actions write operator instructions to the {@code control} topic: state is never
+ * changed through HTTP itself); elsewhere a POST is refused.
  */
 public final class AppHttpServer implements AutoCloseable {
 
@@ -28,6 +33,7 @@ public final class AppHttpServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, Function<HttpRequest, HttpReply>> routes =
             new ConcurrentSkipListMap<>(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+    private final Map<String, BiFunction<HttpRequest, byte[], HttpReply>> actions = new ConcurrentHashMap<>();
 
     private AppHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -58,6 +64,16 @@ public final class AppHttpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves POST requests to exactly {@code path} with a JSON body of at most {@value #MAX_ACTION_BODY}
+     * bytes. A browser sends a JSON POST to another origin only after a preflight this server never
+     * answers, and a request naming another origin is refused, so a page elsewhere cannot act here.
+     */
+    public AppHttpServer action(String path, BiFunction<HttpRequest, byte[], HttpReply> handler) {
+        actions.put(path, handler);
+        return this;
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -69,7 +85,10 @@ public final class AppHttpServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             HttpReply reply;
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+            BiFunction<HttpRequest, byte[], HttpReply> action = actions.get(exchange.getRequestURI().getPath());
+            if ("POST".equals(exchange.getRequestMethod()) && action != null) {
+                reply = act(exchange, action);
+            } else if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
                 reply = HttpReply.text(405, "read-only endpoint: operator actions go through the control topic\n")
                         .withHeader("Allow", "GET, HEAD");
             } else {
@@ -90,12 +109,42 @@ public final class AppHttpServer implements AutoCloseable {
         }
     }
 
+    static final int MAX_ACTION_BODY = 16 * 1024;
+
+    private HttpReply act(HttpExchange exchange, BiFunction<HttpRequest, byte[], HttpReply> action) throws IOException {
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith(HttpReply.JSON)) {
+            return HttpReply.json(415, "{\"error\":\"send Content-Type: application/json\"}");
+        }
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (origin != null && (host == null || !origin.equals("http://" + host))) {
+            return HttpReply.json(403, "{\"error\":\"requests from another origin are refused\"}");
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_ACTION_BODY + 1);
+        if (body.length > MAX_ACTION_BODY) {
+            return HttpReply.json(413, "{\"error\":\"body larger than " + MAX_ACTION_BODY + " bytes\"}");
+        }
+        HttpRequest request = HttpRequest.of(exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestHeaders());
+        try {
+            return action.apply(request, body);
+        } catch (RuntimeException e) {
+            log.warn("HTTP POST {} failed", request.path(), e);
+            return HttpReply.json(500, "{\"error\":\"" + e.getClass().getSimpleName() + "\"}");
+        }
+    }
+
     private HttpReply dispatch(HttpRequest request) {
         for (Map.Entry<String, Function<HttpRequest, HttpReply>> route : routes.entrySet()) {
             String prefix = route.getKey();
             if (request.path().equals(prefix) || request.path().startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
                 try {
                     return route.getValue().apply(request);
+                } catch (InvalidStateStoreException e) {
+                    // Stores are not queryable while the app starts or rebalances: the caller retries.
+                    return HttpReply.text(503, "state not queryable now (starting or rebalancing): " + e.getMessage() + "\n")
+                            .withHeader("Retry-After", "1");
                 } catch (RuntimeException e) {
                     log.warn("HTTP {} failed", request.path(), e);
                     return HttpReply.text(500, e.getClass().getSimpleName() + ": " + e.getMessage() + "\n");
