@@ -1,33 +1,23 @@
 package io.holdfast.launcher;
 
 import io.holdfast.topology.testkit.KafkaTestClients;
-import io.holdfast.connectors.store.EntityStoreSchema;
+import io.holdfast.connectors.store.StoreAudit;
 import io.holdfast.reconciler.cdc.ChangeEvent;
 import io.holdfast.reconciler.cdc.ChangeEventParser;
 import io.holdfast.reconciler.cdc.Op;
 import io.holdfast.reconciler.gtid.MariadbGtidPosition;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.Tag;
 
 /**
  * The ground truth of the write path, read from the stores themselves and not from holdfast's state:
- * every S3 snapshot has its revision row and the published tag, every head equals its entity's highest
- * revision in S3; and, from the binlog's history of both tables (the change events on the CDC topics,
+ * the store's end state ({@link StoreAudit}); and, from the binlog's history of both tables (the change events on the CDC topics,
  * ordered by GTID so that a redelivery after a crash of the source is not mistaken for a move), no head
  * ever moved backward and no revision row was ever updated or deleted after its insert.
  */
@@ -47,65 +37,8 @@ final class WritePathAudit {
 
     static Report check(S3Client s3, String bucket, String prefix, Connection db, String bootstrap, String revisionsTopic,
                         String headsTopic) throws Exception {
-        List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        // S3: every object and its tag.
-        List<S3Object> objects = new ArrayList<>();
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(objects::add);
-        Map<String, Boolean> published = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> tags = new ArrayList<>();
-            for (S3Object o : objects) {
-                tags.add(pool.submit(() -> {
-                    List<Tag> t = s3.getObjectTagging(b -> b.bucket(bucket).key(o.key())).tagSet();
-                    published.put(o.key(), t.stream().anyMatch(tag -> tag.key().equals(EntityStoreSchema.TAG)
-                            && tag.value().equals(EntityStoreSchema.PUBLISHED)));
-                    return null;
-                }));
-            }
-            for (Future<?> f : tags) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        // The database.
-        Map<String, Map<Long, Boolean>> rows = new HashMap<>();
-        int rowCount = 0;
-        Map<String, Long> heads = new HashMap<>();
-        try (Statement s = db.createStatement()) {
-            try (ResultSet r = s.executeQuery("SELECT entity_id, revision FROM revisions")) {
-                while (r.next()) {
-                    rows.computeIfAbsent(r.getString(1), k -> new HashMap<>()).put(r.getLong(2), true);
-                    rowCount++;
-                }
-            }
-            try (ResultSet r = s.executeQuery("SELECT entity_id, head_revision FROM entity_heads")) {
-                while (r.next()) {
-                    heads.put(r.getString(1), r.getLong(2));
-                }
-            }
-        }
-        Map<String, Long> highest = new HashMap<>();
-        for (S3Object o : objects) {
-            String rest = o.key().substring(prefix.length());
-            int slash = rest.lastIndexOf('/');
-            String entity = rest.substring(0, slash);
-            long revision = Long.parseLong(rest.substring(slash + 1));
-            highest.merge(entity, revision, Math::max);
-            if (!rows.getOrDefault(entity, Map.of()).containsKey(revision)) {
-                problems.add("snapshot " + o.key() + " has no revision row");
-            }
-            if (!published.getOrDefault(o.key(), false)) {
-                problems.add("snapshot " + o.key() + " is not tagged published");
-            }
-        }
-        for (Map.Entry<String, Long> e : highest.entrySet()) {
-            Long head = heads.get(e.getKey());
-            if (head == null || head.longValue() != e.getValue()) {
-                problems.add("head of " + e.getKey() + " is " + head + ", its highest revision " + e.getValue());
-            }
-        }
+        StoreAudit.Report store = StoreAudit.check(s3, bucket, prefix, db);
+        List<String> problems = new ArrayList<>(store.problems());
         // The binlog's history.
         ChangeEventParser parser = new ChangeEventParser();
         Map<String, TreeMap<Long, long[]>> headHistory = new HashMap<>(); // entity -> gtid seq -> {before, after}
@@ -148,7 +81,7 @@ final class WritePathAudit {
                         + " was " + (e.op() == Op.UPDATE ? "updated" : "deleted") + " after its insert");
             }
         }
-        return new Report(objects.size(), highest.size(), rowCount, headChanges, rowChanges, problems);
+        return new Report(store.snapshots(), store.entities(), store.rows(), headChanges, rowChanges, problems);
     }
 
     /** Every change event on {@code topic}, from the beginning to the end as it is now. */
