@@ -5,8 +5,17 @@ import io.holdfast.embedded.EmbeddedMariaDb;
 import io.holdfast.embedded.EmbeddedS3;
 import io.holdfast.embedded.EmbeddedStack;
 import io.holdfast.launcher.internal.ConfigOptions;
+import io.holdfast.launcher.internal.ControlWriter;
+import io.holdfast.launcher.internal.DashboardServer;
+import io.holdfast.launcher.internal.DevOverview;
+import io.holdfast.launcher.internal.DevSystem;
+import io.holdfast.launcher.internal.FleetServices;
+import io.holdfast.launcher.internal.SteadyWriter;
 import io.holdfast.launcher.internal.StopSignal;
 import io.holdfast.launcher.internal.WritePathServices;
+import io.holdfast.launcher.scenario.Scenario;
+import io.holdfast.launcher.scenario.ScenarioOutcome;
+import io.holdfast.launcher.scenario.Scenarios;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.catalog.TopicEnsurer;
 import io.holdfast.topology.config.HoldfastConfig;
@@ -31,10 +40,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code holdfast dev}: the whole system on this machine, on real components. It starts the
- * embedded stack (Kafka broker, MariaDB with binlog, S3 server), creates every catalog topic,
- * prints the endpoints and runs until Ctrl-C, then stops everything it started and exits 0.
- * The data directory is kept, so the next run resumes where this one stopped ({@code --fresh}
- * starts over).
+ * embedded stack (Kafka broker, MariaDB with binlog, S3 server), creates every catalog topic, starts
+ * every holdfast component ({@link DevSystem}) with a steady revision writer and random fleet
+ * degradations, serves the dashboard, prints the endpoints and runs until Ctrl-C, then stops
+ * everything it started and exits 0. The data directory is kept, so the next run resumes where this
+ * one stopped ({@code --fresh} starts over). With {@code --scenario NAME} it plays a scripted
+ * sequence on a fresh system instead and exits with its verdict.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
         description = "Run holdfast on an embedded Kafka broker, MariaDB and S3 server on this machine until Ctrl-C.")
@@ -69,9 +80,28 @@ final class DevCommand implements Callable<Integer> {
             description = "Port of the dev status server (/live, /ready, /status); 0 picks a free one (default ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--scenario", paramLabel = "NAME",
+            description = "Play a scripted sequence on a fresh system, print its figures and exit 0 when every expectation held, "
+                    + "1 otherwise: writer-faults, degraded-primary, stalled-primary, correlated-cell.")
+    String scenarioName;
+
+    @Option(names = "--linger", paramLabel = "SECONDS", defaultValue = "0",
+            description = "With --scenario: keep everything (and the dashboard) up this long after the summary (default ${DEFAULT-VALUE}).")
+    long lingerSeconds;
+
+    @Option(names = "--write-rate", paramLabel = "PER_SECOND", defaultValue = "5",
+            description = "Writes per second of the background revision writer, 5 %% of them stopped after the S3 put and 5 %% "
+                    + "after the row; 0 runs no writer (default ${DEFAULT-VALUE}; none with --scenario).")
+    double writeRate;
+
+    @Option(names = "--inject-rate", paramLabel = "PER_HOUR", defaultValue = "6",
+            description = "Random degradations the fleet simulator injects per hour (default ${DEFAULT-VALUE}; none with --scenario).")
+    double injectRate;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        Scenario scenario = scenario();
         StopSignal stop = StopSignal.install();
         for (int port : new int[] {kafkaPort, mariaDbPort, s3Port, httpPort}) {
             if (port < 0 || port > 65535) {
@@ -81,7 +111,7 @@ final class DevCommand implements Callable<Integer> {
         // Settings are validated before anything starts: a bad value costs nothing.
         config.load(Map.of());
         Path root = resolveDir();
-        if (fresh) {
+        if (fresh || scenario != null) {
             deleteRecursively(root);
         }
         Files.createDirectories(root);
@@ -91,30 +121,42 @@ final class DevCommand implements Callable<Integer> {
         out.flush();
         EmbeddedStack stack = startWithProgress(root, out, began);
         AppHttpServer http = null;
-        WritePathServices writePath = null;
+        DevSystem system = null;
+        ControlWriter control = null;
         try {
-            HoldfastConfig settings = config.load(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()));
-            TopicCatalog catalog = new TopicCatalog(settings);
+            TopicCatalog catalog = new TopicCatalog(config.load(Map.of("bootstrap.servers", stack.kafka().bootstrapServers())));
             TopicEnsurer.Report topics;
             try (Admin admin = stack.kafka().admin()) {
                 topics = new TopicEnsurer(admin, Duration.ofSeconds(60)).ensure(catalog.all());
             }
-            Map<String, String> writePathSettings = config.validated(withKafka(stack, WritePathServices.embeddedDefaults(
+            Map<String, String> defaults = new LinkedHashMap<>(WritePathServices.embeddedDefaults(
                     stack.mariaDb().jdbcUrl(), stack.mariaDb().user(), stack.mariaDb().password(), stack.s3().endpoint(),
                     EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, EmbeddedS3.REGION, stack.bucket(),
-                    root.resolve("streams-state").toString())));
-            out.println("holdfast dev: starting the binlog source, the S3 scanner, the reconciler and the reconcile executor");
+                    root.resolve("streams-state").toString()));
+            defaults.putAll(FleetServices.embeddedDefaults(scenario == null ? injectRate : 0));
+            if (scenario != null) {
+                defaults.putAll(scenario.settings());
+            }
+            Map<String, String> settings = config.validated(withKafka(stack, defaults));
+            SteadyWriter.Plan writerPlan = scenario != null ? scenario.writer()
+                    : writeRate > 0 ? new SteadyWriter.Plan(writeRate, 200, 0.05, 0.05, 1, "dev-entity-") : null;
+            out.println("holdfast dev: starting the binlog source, the S3 scanner, the reconciler, the reconcile executor, the health "
+                    + "app, the fleet simulator" + (writerPlan == null ? "" : " and the revision writer"));
             out.flush();
-            writePath = WritePathServices.start(writePathSettings);
+            system = DevSystem.start(stack, settings, writerPlan);
+            control = ControlWriter.open(system.config());
             http = AppHttpServer.start("127.0.0.1", httpPort);
             AppHttpServer status = http;
             status.route("/live", r -> HttpReply.text(200, "live\n"));
-            status.route("/ready", r -> allRunning(stack) ? HttpReply.text(200, "ready\n") : HttpReply.text(503, "a component is down\n"));
+            DevSystem running = system;
+            status.route("/ready", r -> running.failure().isEmpty() ? HttpReply.text(200, "ready\n")
+                    : HttpReply.text(503, running.failure().get() + " is down\n"));
             status.route("/status", r -> HttpReply.json(200, statusJson(stack, catalog)));
+            DashboardServer.serve(status, new DevOverview(system, scenario == null ? "dev" : "scenario " + scenario.name()), control);
 
-            printEndpoints(out, stack, catalog, topics, status.port(), writePath.reconciler().http().port(), root, began);
-            int code = superviseUntilStopped(stack, writePath, stop, out);
-            out.printf("holdfast dev: stopping (%s)%n", stop.reason());
+            printEndpoints(out, stack, catalog, topics, status.port(), system, root, began);
+            int code = scenario == null ? superviseUntilStopped(system, stop, out) : play(scenario, system, stop, out, root);
+            out.printf("holdfast dev: stopping (%s)%n", stop.reason() == null ? "done" : stop.reason());
             out.flush();
             return code;
         } finally {
@@ -122,8 +164,11 @@ final class DevCommand implements Callable<Integer> {
             if (http != null) {
                 http.close();
             }
-            if (writePath != null) {
-                writePath.close();
+            if (control != null) {
+                control.close();
+            }
+            if (system != null) {
+                system.close();
             }
             stack.close();
             out.printf("holdfast dev: stopped in %.1f s; data kept in %s%n",
@@ -132,9 +177,89 @@ final class DevCommand implements Callable<Integer> {
         }
     }
 
+    private Scenario scenario() {
+        if (scenarioName == null) {
+            if (lingerSeconds != 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--linger goes with --scenario");
+            }
+            return null;
+        }
+        if (lingerSeconds < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--linger must be 0 or more seconds");
+        }
+        return Scenarios.named(scenarioName).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "unknown scenario '" + scenarioName + "': use one of " + String.join(", ",
+                        Scenarios.all().stream().map(Scenario::name).toList())));
+    }
+
+    /**
+     * Plays {@code scenario} on its own thread (Ctrl-C interrupts it), prints the summary and writes it
+     * to {@code scenario-result.json}, lingers if asked, and answers the exit code.
+     */
+    private int play(Scenario scenario, DevSystem system, StopSignal stop, PrintWriter out, Path root) throws Exception {
+        out.printf("holdfast dev --scenario %s: %s%n", scenario.name(), scenario.demonstrates());
+        out.flush();
+        java.util.concurrent.atomic.AtomicReference<ScenarioOutcome> result = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread player = new Thread(() -> {
+            try {
+                result.set(scenario.play(system, out));
+            } catch (InterruptedException e) {
+                failed.set(e);
+            } catch (Exception | Error e) {
+                failed.set(e);
+            }
+        }, "holdfast-scenario");
+        player.start();
+        while (player.isAlive()) {
+            if (stop.await(1, TimeUnit.SECONDS)) {
+                player.interrupt();
+                player.join(10_000);
+                out.printf("holdfast dev --scenario %s: interrupted%n", scenario.name());
+                return 130;
+            }
+            java.util.Optional<String> down = system.failure();
+            if (down.isPresent()) {
+                player.interrupt();
+                player.join(10_000);
+                out.printf("holdfast dev --scenario %s: FAILED: %s exited unexpectedly; see its log under %s%n", scenario.name(),
+                        down.get(), root);
+                return 1;
+            }
+        }
+        ScenarioOutcome outcome = result.get();
+        if (outcome == null) {
+            outcome = new ScenarioOutcome().expect("the scenario ran to its end", false,
+                    io.holdfast.launcher.internal.Failures.oneLine(failed.get()));
+        }
+        out.printf("holdfast dev --scenario %s: %s%n", scenario.name(), outcome.passed() ? "PASSED" : "FAILED");
+        outcome.lines().forEach(out::println);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("scenario", scenario.name());
+        summary.put("passed", outcome.passed());
+        summary.put("figures", outcome.figures());
+        summary.put("expectations", outcome.expectations());
+        // Written aside and moved into place, so that a reader never sees half of it.
+        Path written = root.resolve("scenario-result.json.tmp");
+        Files.writeString(written, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        Files.move(written, root.resolve("scenario-result.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        out.printf("holdfast dev --scenario %s: summary in %s%n", scenario.name(), root.resolve("scenario-result.json"));
+        out.flush();
+        if (lingerSeconds > 0) {
+            out.printf("holdfast dev: everything stays up for %d s (Ctrl-C ends it sooner)%n", lingerSeconds);
+            out.flush();
+            stop.await(lingerSeconds, TimeUnit.SECONDS);
+        }
+        return outcome.passed() ? 0 : 1;
+    }
+
     private Path resolveDir() {
         if (dir != null) {
             return dir.toAbsolutePath();
+        }
+        if (scenarioName != null) {
+            return Path.of(".holdfast", "scenario-" + scenarioName).toAbsolutePath();
         }
         String env = System.getenv("HOLDFAST_DEV_DIR");
         return (env != null && !env.isBlank() ? Path.of(env) : Path.of(".holdfast", "dev")).toAbsolutePath();
@@ -184,16 +309,19 @@ final class DevCommand implements Callable<Integer> {
     }
 
     private static void printEndpoints(PrintWriter out, EmbeddedStack stack, TopicCatalog catalog, TopicEnsurer.Report topics,
-                                       int httpPort, int reconcilerPort, Path root, long began) {
+                                       int httpPort, DevSystem system, Path root, long began) {
         out.println();
         out.printf("holdfast dev is up after %.1f s. Endpoints (127.0.0.1 only):%n", (System.nanoTime() - began) / 1e9);
+        out.printf("  Dashboard                http://127.0.0.1:%d/  (holdfast status --url http://127.0.0.1:%d)%n", httpPort, httpPort);
         out.printf("  Kafka bootstrap servers  %s%n", stack.kafka().bootstrapServers());
         out.printf("  MariaDB JDBC URL         %s%n", stack.mariaDb().jdbcUrl());
         out.printf("                           user %s, password in %s%n", stack.mariaDb().user(), stack.mariaDb().credentialsFile());
         out.printf("  S3 endpoint              %s  bucket %s (path-style; any access key)%n", stack.s3().endpoint(), stack.bucket());
-        out.printf("  Dev status HTTP          http://127.0.0.1:%d/status  (/live, /ready)%n", httpPort);
+        out.printf("  Dev status HTTP          http://127.0.0.1:%d/status  (/live, /ready, /api/overview)%n", httpPort);
         out.printf("  Reconciler HTTP          http://127.0.0.1:%d/workflow  (/entities/<id>, /workflow/diff, /metrics)%n",
-                reconcilerPort);
+                system.writePath().reconciler().http().port());
+        out.printf("  Health app HTTP          http://127.0.0.1:%d/shards  (/volumes, /shards/<ks>/<shard>, /metrics)%n",
+                system.fleet().health().http().port());
         out.printf("  Topics                   %s (e.g. %s, %s)%n", topics.summary(), catalog.volumeMetrics.name(),
                 catalog.fleetCommands.name());
         out.printf("  Data and logs            %s%n", root);
@@ -202,24 +330,21 @@ final class DevCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits for Ctrl-C, printing the write path's status every 5 s; a component that dies on its own is
-     * reported and ends the run with exit code 1.
+     * Waits for Ctrl-C, printing the write path's and the fleet's status every 5 s; a component that
+     * dies on its own is reported and ends the run with exit code 1.
      */
-    private static int superviseUntilStopped(EmbeddedStack stack, WritePathServices writePath, StopSignal stop, PrintWriter out)
-            throws InterruptedException {
+    private static int superviseUntilStopped(DevSystem system, StopSignal stop, PrintWriter out) throws InterruptedException {
         long nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!stop.await(1, TimeUnit.SECONDS)) {
-            String down = down(stack);
-            if (down == null) {
-                down = writePath.failure().orElse(null);
-            }
-            if (down != null) {
-                out.printf("holdfast: %s exited unexpectedly; see its log under %s%n", down, stack.rootDir());
-                stop.request(down + " exited");
+            java.util.Optional<String> down = system.failure();
+            if (down.isPresent()) {
+                out.printf("holdfast: %s exited unexpectedly; see its log under %s%n", down.get(), system.stack().rootDir());
+                stop.request(down.get() + " exited");
                 return 1;
             }
             if (System.nanoTime() >= nextStatus) {
-                out.printf("holdfast dev: %s%n", writePath.statusLine());
+                out.printf("holdfast dev: write path: %s%n", system.writePath().statusLine());
+                out.printf("holdfast dev: fleet: %s%n", system.fleet().simulator().status().oneLine());
                 out.flush();
                 nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             }
@@ -234,20 +359,7 @@ final class DevCommand implements Callable<Integer> {
     }
 
     private static boolean allRunning(EmbeddedStack stack) {
-        return down(stack) == null;
-    }
-
-    private static String down(EmbeddedStack stack) {
-        if (!stack.kafka().isRunning()) {
-            return "the Kafka broker";
-        }
-        if (!stack.mariaDb().isRunning()) {
-            return "MariaDB";
-        }
-        if (!stack.s3().isRunning()) {
-            return "the S3 server";
-        }
-        return null;
+        return stack.kafka().isRunning() && stack.mariaDb().isRunning() && stack.s3().isRunning();
     }
 
     private static String statusJson(EmbeddedStack stack, TopicCatalog catalog) {

@@ -64,6 +64,10 @@ class DistributionIT {
                     "S3 endpoint              http://127.0.0.1:", "Dev status HTTP          http://127.0.0.1:")) {
                 assertTrue(printed.contains(endpoint), "missing endpoint line '" + endpoint + "' in:\n" + printed);
             }
+            java.util.regex.Matcher dashboard = java.util.regex.Pattern.compile("Dashboard +(http://127\\.0\\.0\\.1:\\d+/)")
+                    .matcher(printed);
+            assertTrue(dashboard.find(), "the dashboard's address is printed:\n" + printed);
+            awaitStatus(dir, dashboard.group(1), dev);
             List<ProcessHandle> children = dev.toHandle().descendants().toList();
             assertTrue(children.size() >= 4, "broker, S3 server, mariadbd and the reaper expected: " + children);
 
@@ -93,6 +97,20 @@ class DistributionIT {
         Result second = run(dir, args);
         assertEquals(0, second.exit(), second.err());
         assertTrue(second.out().contains("topics: 0 created, " + catalogSize + " already as specified, 0 differ"), second.out());
+    }
+
+    /** {@code holdfast status} against the running dev prints the fleet once the health app has it. */
+    private static void awaitStatus(Path dir, String url, Process dev) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Result status = null;
+        while (System.nanoTime() < deadline && dev.isAlive()) {
+            status = run(dir, "status", "--url", url);
+            if (status.exit() == 0 && status.out().contains("  commerce/-20 ")) {
+                return;
+            }
+            Thread.sleep(1_000);
+        }
+        fail("holdfast status --url " + url + " did not show the fleet: " + status);
     }
 
     private static Result run(Path dir, String... args) throws IOException, InterruptedException {

@@ -86,6 +86,35 @@ public final class WritePathServices implements AutoCloseable {
         return reconciler;
     }
 
+    public Optional<Throwable> binlogFailure() {
+        return binlog.failure();
+    }
+
+    public Optional<Throwable> scannerFailure() {
+        return scanner.failure();
+    }
+
+    public Optional<Throwable> executorFailure() {
+        return executor.failure();
+    }
+
+    public String binlogStatus() {
+        return binlog.status().oneLine();
+    }
+
+    public String scannerStatus() {
+        return scanner.status().oneLine();
+    }
+
+    /** Repairs the reconciler decided since this process started, by decision code. */
+    public Map<String, Long> decisionCounts() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String code : List.of("replay_snapshot", "mark_published", "advance_head")) {
+            counts.put(code, decisions(code));
+        }
+        return counts;
+    }
+
     /** The first component that failed on its own, if any. */
     public Optional<String> failure() {
         if (binlog.failure().isPresent()) {
