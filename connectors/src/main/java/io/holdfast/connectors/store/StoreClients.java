@@ -4,6 +4,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -16,6 +17,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /** The S3 client and the pooled database connections of a process, built from {@link StoreConfig}. */
 public final class StoreClients implements AutoCloseable {
+
+    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final S3Client s3;
     private final MariaDbPoolDataSource pool;
@@ -55,7 +58,11 @@ public final class StoreClients implements AutoCloseable {
     public static MariaDbPoolDataSource pool(StoreConfig config) {
         String url = config.getString(StoreConfig.DB_URL);
         String sep = url.contains("?") ? "&" : "?";
-        String full = url + sep + "maxPoolSize=" + config.getInt(StoreConfig.DB_POOL_SIZE) + "&poolName=holdfast";
+        // A pool name of its own: Connector/J shares one pool among data sources of the same configuration, and
+        // closing any of them closed it under the others (the reconcile executor lost its connections when a
+        // writer in the same process closed its clients).
+        String full = url + sep + "maxPoolSize=" + config.getInt(StoreConfig.DB_POOL_SIZE) + "&poolName=holdfast-"
+                + POOLS.incrementAndGet();
         try {
             // Credentials first: setting the URL opens the pool at once, and each later setter re-opens it (with
             // the URL first, the pool's first connections were refused, user and password not yet given).
