@@ -13,9 +13,11 @@ import io.holdfast.launcher.internal.FleetServices;
 import io.holdfast.launcher.internal.SteadyWriter;
 import io.holdfast.launcher.internal.StopSignal;
 import io.holdfast.launcher.internal.WritePathServices;
+import io.holdfast.launcher.scenario.ProcessScenario;
 import io.holdfast.launcher.scenario.Scenario;
 import io.holdfast.launcher.scenario.ScenarioOutcome;
 import io.holdfast.launcher.scenario.Scenarios;
+import io.holdfast.launcher.scenario.SystemScenario;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.catalog.TopicEnsurer;
 import io.holdfast.topology.config.HoldfastConfig;
@@ -82,7 +84,7 @@ final class DevCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", paramLabel = "NAME",
             description = "Play a scripted sequence on a fresh system, print its figures and exit 0 when every expectation held, "
-                    + "1 otherwise: writer-faults, degraded-primary, stalled-primary, correlated-cell.")
+                    + "1 otherwise: writer-faults, degraded-primary, stalled-primary, correlated-cell, crash-and-resume.")
     String scenarioName;
 
     @Option(names = "--linger", paramLabel = "SECONDS", defaultValue = "0",
@@ -138,24 +140,33 @@ final class DevCommand implements Callable<Integer> {
                 defaults.putAll(scenario.settings());
             }
             Map<String, String> settings = config.validated(withKafka(stack, defaults));
-            SteadyWriter.Plan writerPlan = scenario != null ? scenario.writer()
-                    : writeRate > 0 ? new SteadyWriter.Plan(writeRate, 200, 0.05, 0.05, 1, "dev-entity-") : null;
-            out.println("holdfast dev: starting the binlog source, the S3 scanner, the reconciler, the reconcile executor, the health "
-                    + "app, the fleet simulator" + (writerPlan == null ? "" : " and the revision writer"));
-            out.flush();
-            system = DevSystem.start(stack, settings, writerPlan);
-            control = ControlWriter.open(system.config());
             http = AppHttpServer.start("127.0.0.1", httpPort);
             AppHttpServer status = http;
             status.route("/live", r -> HttpReply.text(200, "live\n"));
-            DevSystem running = system;
-            status.route("/ready", r -> running.failure().isEmpty() ? HttpReply.text(200, "ready\n")
-                    : HttpReply.text(503, running.failure().get() + " is down\n"));
             status.route("/status", r -> HttpReply.json(200, statusJson(stack, catalog)));
-            DashboardServer.serve(status, new DevOverview(system, scenario == null ? "dev" : "scenario " + scenario.name()), control);
-
-            printEndpoints(out, stack, catalog, topics, status.port(), system, root, began);
-            int code = scenario == null ? superviseUntilStopped(system, stop, out) : play(scenario, system, stop, out, root);
+            int code;
+            if (scenario instanceof ProcessScenario owned) {
+                // The scenario starts the components itself, as processes it can kill: no in-process system, no dashboard.
+                status.route("/ready", r -> allRunning(stack) ? HttpReply.text(200, "ready\n") : HttpReply.text(503, "a component is down\n"));
+                printEndpoints(out, stack, catalog, topics, status.port(), null, root, began);
+                code = play(scenario, () -> owned.play(stack, settings, root, out),
+                        () -> allRunning(stack) ? java.util.Optional.empty() : java.util.Optional.of("the embedded stack"), stop, out, root);
+            } else {
+                SteadyWriter.Plan writerPlan = scenario != null ? ((SystemScenario) scenario).writer()
+                        : writeRate > 0 ? new SteadyWriter.Plan(writeRate, 200, 0.05, 0.05, 1, "dev-entity-") : null;
+                out.println("holdfast dev: starting the binlog source, the S3 scanner, the reconciler, the reconcile executor, the health "
+                        + "app, the fleet simulator" + (writerPlan == null ? "" : " and the revision writer"));
+                out.flush();
+                system = DevSystem.start(stack, settings, writerPlan);
+                control = ControlWriter.open(system.config());
+                DevSystem running = system;
+                status.route("/ready", r -> running.failure().isEmpty() ? HttpReply.text(200, "ready\n")
+                        : HttpReply.text(503, running.failure().get() + " is down\n"));
+                DashboardServer.serve(status, new DevOverview(system, scenario == null ? "dev" : "scenario " + scenario.name()), control);
+                printEndpoints(out, stack, catalog, topics, status.port(), system, root, began);
+                code = scenario == null ? superviseUntilStopped(system, stop, out)
+                        : play(scenario, () -> ((SystemScenario) scenario).play(running, out), running::failure, stop, out, root);
+            }
             out.printf("holdfast dev: stopping (%s)%n", stop.reason() == null ? "done" : stop.reason());
             out.flush();
             return code;
@@ -196,14 +207,15 @@ final class DevCommand implements Callable<Integer> {
      * Plays {@code scenario} on its own thread (Ctrl-C interrupts it), prints the summary and writes it
      * to {@code scenario-result.json}, lingers if asked, and answers the exit code.
      */
-    private int play(Scenario scenario, DevSystem system, StopSignal stop, PrintWriter out, Path root) throws Exception {
+    private int play(Scenario scenario, Callable<ScenarioOutcome> script, java.util.function.Supplier<java.util.Optional<String>> failure,
+                     StopSignal stop, PrintWriter out, Path root) throws Exception {
         out.printf("holdfast dev --scenario %s: %s%n", scenario.name(), scenario.demonstrates());
         out.flush();
         java.util.concurrent.atomic.AtomicReference<ScenarioOutcome> result = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
         Thread player = new Thread(() -> {
             try {
-                result.set(scenario.play(system, out));
+                result.set(script.call());
             } catch (InterruptedException e) {
                 failed.set(e);
             } catch (Exception | Error e) {
@@ -218,7 +230,7 @@ final class DevCommand implements Callable<Integer> {
                 out.printf("holdfast dev --scenario %s: interrupted%n", scenario.name());
                 return 130;
             }
-            java.util.Optional<String> down = system.failure();
+            java.util.Optional<String> down = failure.get();
             if (down.isPresent()) {
                 player.interrupt();
                 player.join(10_000);
@@ -312,16 +324,22 @@ final class DevCommand implements Callable<Integer> {
                                        int httpPort, DevSystem system, Path root, long began) {
         out.println();
         out.printf("holdfast dev is up after %.1f s. Endpoints (127.0.0.1 only):%n", (System.nanoTime() - began) / 1e9);
-        out.printf("  Dashboard                http://127.0.0.1:%d/  (holdfast status --url http://127.0.0.1:%d)%n", httpPort, httpPort);
+        if (system != null) {
+            out.printf("  Dashboard                http://127.0.0.1:%d/  (holdfast status --url http://127.0.0.1:%d)%n", httpPort, httpPort);
+        }
         out.printf("  Kafka bootstrap servers  %s%n", stack.kafka().bootstrapServers());
         out.printf("  MariaDB JDBC URL         %s%n", stack.mariaDb().jdbcUrl());
         out.printf("                           user %s, password in %s%n", stack.mariaDb().user(), stack.mariaDb().credentialsFile());
         out.printf("  S3 endpoint              %s  bucket %s (path-style; any access key)%n", stack.s3().endpoint(), stack.bucket());
         out.printf("  Dev status HTTP          http://127.0.0.1:%d/status  (/live, /ready, /api/overview)%n", httpPort);
-        out.printf("  Reconciler HTTP          http://127.0.0.1:%d/workflow  (/entities/<id>, /workflow/diff, /metrics)%n",
-                system.writePath().reconciler().http().port());
-        out.printf("  Health app HTTP          http://127.0.0.1:%d/shards  (/volumes, /shards/<ks>/<shard>, /metrics)%n",
-                system.fleet().health().http().port());
+        if (system != null) {
+            out.printf("  Reconciler HTTP          http://127.0.0.1:%d/workflow  (/entities/<id>, /workflow/diff, /metrics)%n",
+                    system.writePath().reconciler().http().port());
+            out.printf("  Health app HTTP          http://127.0.0.1:%d/shards  (/volumes, /shards/<ks>/<shard>, /metrics)%n",
+                    system.fleet().health().http().port());
+        } else {
+            out.printf("  Components               started by the scenario as processes, logs in %s%n", root.resolve("components"));
+        }
         out.printf("  Topics                   %s (e.g. %s, %s)%n", topics.summary(), catalog.volumeMetrics.name(),
                 catalog.fleetCommands.name());
         out.printf("  Data and logs            %s%n", root);

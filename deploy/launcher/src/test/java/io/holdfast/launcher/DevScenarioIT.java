@@ -22,7 +22,7 @@ class DevScenarioIT {
     private static final Path LOGS = Path.of("target", "it-logs", "scenarios");
 
     @ParameterizedTest(name = "holdfast dev --scenario {0}")
-    @ValueSource(strings = {"writer-faults", "stalled-primary", "correlated-cell"})
+    @ValueSource(strings = {"writer-faults", "stalled-primary", "correlated-cell", "crash-and-resume"})
     void scenarioPassesEveryExpectation(String scenario) throws Exception {
         Path dir = Files.createTempDirectory("holdfast-scenario-");
         try (LauncherProcess dev = new LauncherProcess(scenario, LOGS, "dev", "--scenario", scenario, "--dir", dir.toString(),

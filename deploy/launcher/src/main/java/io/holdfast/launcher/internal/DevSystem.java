@@ -6,8 +6,6 @@ import io.holdfast.embedded.EmbeddedStack;
 import io.holdfast.reconciler.ReconcilerConfig;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.config.HoldfastConfig;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,7 +21,7 @@ public final class DevSystem implements AutoCloseable {
     private final Map<String, String> settings;
     private final HoldfastConfig config;
     private final TopicCatalog catalog;
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedComponents started = new StartedComponents("holdfast dev");
     private WritePathServices writePath;
     private FleetServices fleet;
     private SteadyWriter writer;
@@ -121,19 +119,6 @@ public final class DevSystem implements AutoCloseable {
     /** Stops in reverse order of start; the stack is the caller's. */
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = new IllegalStateException("stopping holdfast dev: " + e.getMessage(), e);
-                }
-            }
-        }
-        started.clear();
-        if (first != null) {
-            throw first;
-        }
+        started.close();
     }
 }

@@ -22,7 +22,6 @@ import io.holdfast.topology.config.HoldfastConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +37,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class WritePathServices implements AutoCloseable {
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedComponents started = new StartedComponents("the write path");
     private BinlogSource binlog;
     private S3Scanner scanner;
     private RunningApp reconciler;
@@ -175,19 +174,7 @@ public final class WritePathServices implements AutoCloseable {
     /** Stops in reverse order of start: the executor finishes its command, the reconciler commits, the source flushes offsets. */
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = new IllegalStateException("stopping the write path: " + e.getMessage(), e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        started.close();
     }
 
     /** The settings the dev stack gives every write-path component (the user's file and --set come on top). */

@@ -20,7 +20,7 @@ import java.util.Optional;
  * storage slows down). Every shard whose primary was hit is reparented once, to a replica in another
  * cell; no more reparents run at once than the per-cell cap allows; all are repaired.
  */
-final class CorrelatedCell implements Scenario {
+final class CorrelatedCell implements SystemScenario {
 
     static final double SHARE = 0.75;
 

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * primary is stalled), a replacement volume is provisioned and the failed one retired, and the
  * shard never has two writable primaries. The figures are measured from the injection's onset.
  */
-abstract class PrimaryFailure implements Scenario {
+abstract class PrimaryFailure implements SystemScenario {
 
     static final Duration FLEET_HEALTHY_TIMEOUT = Duration.ofMinutes(3);
     static final Duration REPAIR_TIMEOUT = Duration.ofMinutes(3);

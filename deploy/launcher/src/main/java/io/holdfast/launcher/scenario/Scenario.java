@@ -1,14 +1,12 @@
 package io.holdfast.launcher.scenario;
 
-import io.holdfast.launcher.internal.DevSystem;
-import io.holdfast.launcher.internal.SteadyWriter;
-import java.io.PrintWriter;
 import java.util.Map;
 
 /**
- * A scripted sequence played on the whole dev system ({@code holdfast dev --scenario NAME}): it
- * injects failures through the simulator or the writer, waits for holdfast to repair them, and
- * returns the figures it measured and the expectations it checked.
+ * A scripted sequence played on a fresh dev system ({@code holdfast dev --scenario NAME}): it injects
+ * failures, waits for holdfast to repair them, and returns the figures it measured and the
+ * expectations it checked. A {@link SystemScenario} plays on the components started in-process; a
+ * {@link ProcessScenario} starts them itself, each in its own process, so that it can kill them.
  */
 public interface Scenario {
 
@@ -22,12 +20,4 @@ public interface Scenario {
     default Map<String, String> settings() {
         return Map.of();
     }
-
-    /** The background writer the scenario wants, or null for none. */
-    default SteadyWriter.Plan writer() {
-        return null;
-    }
-
-    /** Plays the script on a started system, printing progress lines on {@code out}. */
-    ScenarioOutcome play(DevSystem system, PrintWriter out) throws Exception;
 }

@@ -11,7 +11,8 @@ public final class Scenarios {
     private static final Map<String, Scenario> ALL = new LinkedHashMap<>();
 
     static {
-        for (Scenario s : List.of(new WriterFaults(), new DegradedPrimary(), new StalledPrimary(), new CorrelatedCell())) {
+        for (Scenario s : List.of(new WriterFaults(), new DegradedPrimary(), new StalledPrimary(), new CorrelatedCell(),
+                new CrashAndResume())) {
             ALL.put(s.name(), s);
         }
     }

@@ -19,7 +19,7 @@ import java.util.Optional;
  * as crashed writers would; holdfast replays the missing rows, advances the heads and marks the
  * snapshots published until the store, read directly, is consistent again.
  */
-final class WriterFaults implements Scenario {
+final class WriterFaults implements SystemScenario {
 
     static final int ENTITIES = 100;
     static final int REVISIONS = 3;
