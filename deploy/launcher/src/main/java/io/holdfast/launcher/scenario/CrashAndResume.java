@@ -209,13 +209,14 @@ final class CrashAndResume implements ProcessScenario {
     }
 
     /**
-     * Reads the component's checkpoint, kills it with SIGKILL, starts it again after {@link #DOWN_FOR}, and
-     * waits for its next checkpoint: it resumed where the one before the kill says, and went on from there.
+     * Kills the component with SIGKILL, reads the checkpoint it left, starts it again after {@link #DOWN_FOR},
+     * and waits for its next checkpoint: it resumed where the one it left says, and went on from there.
      */
     private static Checkpoints.Checkpoint crash(ComponentProcess c, Supplier<Checkpoints.Checkpoint> checkpoint, ScenarioOutcome outcome,
                                                 PrintWriter out) throws Exception {
-        Checkpoints.Checkpoint before = checkpoint.get();
         c.kill();
+        // Read after the kill: nothing can move it any more, so it is exactly what the restarted process finds.
+        Checkpoints.Checkpoint before = checkpoint.get();
         say(out, "killed %s (SIGKILL); its checkpoint: %s", c.name(), before.shown());
         Thread.sleep(DOWN_FOR.toMillis());
         c.start();
@@ -264,12 +265,13 @@ final class CrashAndResume implements ProcessScenario {
         }
     }
 
-    /** Fleet commands for the shard on the topic so far, by type. */
+    /** Fleet commands for the shard on the topic so far, by type (distinct command ids). */
     private static Map<String, Long> fleetCommands(ReconcilerConfig shared, TopicCatalog catalog, String shardKey) {
         Map<String, Object> props = new HashMap<>(shared.kafkaProperties());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        Map<String, Long> byType = new TreeMap<>();
+        // Distinct command ids: a step sent again after its deadline is the same command, not a second one.
+        Map<String, java.util.Set<String>> idsByType = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(catalog.fleetCommands.name(), Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -281,11 +283,13 @@ final class CrashAndResume implements ProcessScenario {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
                     FleetCommand c = catalog.fleetCommands.valueSerde().deserializer().deserialize(r.topic(), r.value());
                     if ((c.getKeyspace() + "/" + c.getShard()).equals(shardKey)) {
-                        byType.merge(c.getType().name(), 1L, Long::sum);
+                        idsByType.computeIfAbsent(c.getType().name(), t -> new java.util.HashSet<>()).add(c.getCommandId());
                     }
                 });
             }
         }
+        Map<String, Long> byType = new TreeMap<>();
+        idsByType.forEach((type, ids) -> byType.put(type, (long) ids.size()));
         return byType;
     }
 

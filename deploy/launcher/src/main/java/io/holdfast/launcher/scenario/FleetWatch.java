@@ -95,10 +95,15 @@ final class FleetWatch {
                 && e.degradedVolumeRetired());
     }
 
-    /** The fleet commands sent for {@code shardKey} since {@code since}, in the order read. */
+    /**
+     * The fleet commands sent for {@code shardKey} since {@code since}, in the order read, each command id once
+     * (a step sent again after its deadline is the same command).
+     */
     List<FleetCommand> commands(String shardKey, Instant since) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
         return system.feed().fleetCommands().stream()
                 .filter(c -> (c.getKeyspace() + "/" + c.getShard()).equals(shardKey) && !c.getDecidedTime().isBefore(since))
+                .filter(c -> seen.add(c.getCommandId()))
                 .toList();
     }
 
