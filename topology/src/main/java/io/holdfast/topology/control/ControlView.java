@@ -2,6 +2,7 @@ package io.holdfast.topology.control;
 
 import io.holdfast.schemas.ControlAction;
 import io.holdfast.schemas.ControlCommand;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -19,12 +20,22 @@ public final class ControlView {
         public static final Control NONE = new Control(false, false);
     }
 
-    private final KeyValueStore<String, ControlCommand> store;
+    private final Function<String, ControlCommand> store;
     private final String app;
 
     public ControlView(KeyValueStore<String, ControlCommand> store, String app) {
-        this.store = store;
+        this.store = store::get;
         this.app = app;
+    }
+
+    private ControlView(Function<String, ControlCommand> latestByKey, String app) {
+        this.store = latestByKey;
+        this.app = app;
+    }
+
+    /** Over any copy of the topic's latest instruction per key (e.g. one a dashboard keeps in memory). */
+    public static ControlView over(Function<String, ControlCommand> latestByKey, String app) {
+        return new ControlView(latestByKey, app);
     }
 
     /** The controls in force at {@code now} over the given scope keys ({@link io.holdfast.schemas.Scopes#key}), OR'ed. */
@@ -32,7 +43,7 @@ public final class ControlView {
         boolean paused = false;
         boolean dryRun = false;
         for (String scope : scopeKeys) {
-            ControlCommand c = later(inForce(store.get(scope), now), inForce(store.get(app + "@" + scope), now));
+            ControlCommand c = later(inForce(store.apply(scope), now), inForce(store.apply(app + "@" + scope), now));
             if (c == null) {
                 continue;
             }

@@ -6,8 +6,8 @@ import io.holdfast.connectors.fleet.FleetSimulator;
 import io.holdfast.connectors.fleet.LedgerEntry;
 import io.holdfast.connectors.fleet.SplitBrainMoment;
 import io.holdfast.schemas.CommandResult;
-import io.holdfast.schemas.ControlAction;
 import io.holdfast.schemas.ControlCommand;
+import io.holdfast.topology.control.ControlView;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,9 +96,8 @@ public final class DevOverview {
         long now = System.currentTimeMillis();
         Map<String, String> perApp = new LinkedHashMap<>();
         for (String app : APPS) {
-            ControlCommand c = later(inForce(control.get("global"), app, now), inForce(control.get(app + "@global"), app, now));
-            perApp.put(app, c == null ? "RUNNING" : c.getAction() == ControlAction.PAUSE ? "PAUSED"
-                    : c.getAction() == ControlAction.DRY_RUN_ON ? "DRY_RUN" : "RUNNING");
+            ControlView.Control c = ControlView.over(control::get, app).forScopes(now, "global");
+            perApp.put(app, c.paused() ? "PAUSED" : c.dryRun() ? "DRY_RUN" : "RUNNING");
         }
         List<String> states = perApp.values().stream().distinct().toList();
         Map<String, Object> a = new LinkedHashMap<>();
@@ -123,19 +122,6 @@ public final class DevOverview {
                 });
         a.put("instructions", instructions);
         return a;
-    }
-
-    /** As the apps' control view: an instruction to every app or to this one, not expired. */
-    private static ControlCommand inForce(ControlCommand c, String app, long now) {
-        return c != null && (c.getApp() == null || c.getApp().equals(app))
-                && (c.getExpiresTime() == null || c.getExpiresTime().toEpochMilli() > now) ? c : null;
-    }
-
-    private static ControlCommand later(ControlCommand a, ControlCommand b) {
-        if (a == null || b == null) {
-            return a == null ? b : a;
-        }
-        return b.getIssuedTime().isBefore(a.getIssuedTime()) ? a : b;
     }
 
     // ----- fleet -----
