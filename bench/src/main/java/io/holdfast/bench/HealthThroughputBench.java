@@ -74,7 +74,7 @@ public final class HealthThroughputBench {
             List<io.holdfast.topology.catalog.Topic<?, ?>> topics = new ArrayList<>(catalog.all());
             topics.add(catalog.deadLetter("health"));
             topics.add(catalog.deadLetter("passthrough"));
-            topics.add(passThroughOutput(prefix));
+            topics.add(BenchApps.passThroughOutput(config));
             new TopicEnsurer(admin, Duration.ofSeconds(60)).ensure(topics);
         }
         var serializer = catalog.volumeMetrics.valueSerde().serializer();
@@ -117,41 +117,32 @@ public final class HealthThroughputBench {
     }
 
     public Run runHealth(String prefix, int run) throws Exception {
-        HealthConfig config = config(prefix, "health-" + run);
+        Map<String, String> settings = settings(prefix, "health-" + run);
+        HealthConfig config = HealthConfig.load(Optional.empty(), Map.of(), settings);
         String input = new TopicCatalog(config).volumeMetrics.name();
-        String repartition = config.originals().get("application.id") + "-" + VolumeHealthTopology.REPARTITION + "-repartition";
+        String repartition = settings.get("application.id") + "-" + VolumeHealthTopology.REPARTITION + "-repartition";
         // Done when the first sub-topology has consumed the whole input and the classifier has consumed
         // everything the first one wrote (the repartition topic's end, markers included).
-        return timed(new HealthApp(config), config, (admin, group) -> GroupOffsets.committed(admin, group, input) >= samples()
-                && GroupOffsets.committed(admin, group, repartition) >= GroupOffsets.end(admin, repartition));
+        return TimedApp.run(kafka, BenchApps.HEALTH, settings, samples(),
+                (admin, group) -> GroupOffsets.committed(admin, group, input) >= samples()
+                        && GroupOffsets.committed(admin, group, repartition) >= GroupOffsets.end(admin, repartition),
+                new TopicCatalog(config).deadLetter("health").name(), stateRoot.resolve("health-" + run + ".log"));
     }
 
     public Run runPassThrough(String prefix, int run) throws Exception {
-        HealthConfig config = config(prefix, "passthrough-" + run);
+        Map<String, String> settings = settings(prefix, "passthrough-" + run);
+        HealthConfig config = HealthConfig.load(Optional.empty(), Map.of(), settings);
         String input = new TopicCatalog(config).volumeMetrics.name();
-        return timed(new PassThrough(prefix), config, (admin, group) -> GroupOffsets.committed(admin, group, input) >= samples());
-    }
-
-    private interface Done {
-        boolean test(Admin admin, String group) throws Exception;
-    }
-
-    private Run timed(StreamsApp app, HealthConfig config, Done done) throws Exception {
-        String group = config.originals().get("application.id").toString();
-        long began = System.nanoTime();
-        try (RunningApp running = RunningApp.start(app, config); Admin admin = kafka.admin()) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                if (done.test(admin, group)) {
-                    return new Run(samples(), (System.nanoTime() - began) / 1e9);
-                }
-                Thread.sleep(50);
-            }
-            throw new IllegalStateException(app.name() + " did not process " + samples() + " samples within 10 minutes");
-        }
+        return TimedApp.run(kafka, BenchApps.HEALTH_PASS_THROUGH, settings, samples(),
+                (admin, group) -> GroupOffsets.committed(admin, group, input) >= samples(),
+                new TopicCatalog(config).deadLetter("passthrough").name(), stateRoot.resolve("passthrough-" + run + ".log"));
     }
 
     private HealthConfig config(String prefix, String instance) throws Exception {
+        return HealthConfig.load(Optional.empty(), Map.of(), settings(prefix, instance));
+    }
+
+    private Map<String, String> settings(String prefix, String instance) throws Exception {
         Path state = Files.createDirectories(stateRoot.resolve(instance));
         Map<String, String> p = new HashMap<>();
         p.put("bootstrap.servers", kafka.bootstrapServers());
@@ -161,34 +152,6 @@ public final class HealthThroughputBench {
         p.put("state.dir", state.toString());
         p.put("num.stream.threads", "1");
         p.put("application.id", prefix + "holdfast-" + instance);
-        return HealthConfig.load(Optional.empty(), Map.of(), p);
-    }
-
-    private io.holdfast.topology.catalog.Topic<byte[], byte[]> passThroughOutput(String prefix) {
-        return new io.holdfast.topology.catalog.Topic<>(prefix + "bench.passthrough", Serdes.ByteArray(), Serdes.ByteArray(),
-                io.holdfast.topology.catalog.TopicSettings.retained(partitions, (short) -1, Duration.ofDays(1)));
-    }
-
-    /** The baseline: volume metrics copied to another topic, bytes untouched. */
-    private static final class PassThrough implements StreamsApp {
-        private final String prefix;
-
-        PassThrough(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public String name() {
-            return "passthrough";
-        }
-
-        @Override
-        public Topology buildTopology(AppContext context) {
-            StreamsBuilder builder = new StreamsBuilder();
-            builder.stream(context.catalog().volumeMetrics.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                            .withName("bench-source"))
-                    .to(prefix + "bench.passthrough", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("bench-sink"));
-            return builder.build();
-        }
+        return p;
     }
 }

@@ -86,7 +86,7 @@ public final class ReconcilerThroughputBench {
         try (Admin admin = kafka.admin()) {
             List<Topic<?, ?>> topics = new ArrayList<>(catalog.all());
             topics.add(catalog.deadLetter("passthrough"));
-            topics.add(passThroughOutput());
+            topics.add(BenchApps.passThroughOutput(config));
             new TopicEnsurer(admin, Duration.ofSeconds(60)).ensure(topics);
         }
         var snapshotSerializer = catalog.snapshots.valueSerde().serializer();
@@ -149,8 +149,8 @@ public final class ReconcilerThroughputBench {
     }
 
     public Run runReconciler(int run) throws Exception {
-        ReconcilerConfig config = config("reconciler-" + run);
-        TopicCatalog catalog = new TopicCatalog(config);
+        Map<String, String> settings = settings("reconciler-" + run);
+        TopicCatalog catalog = new TopicCatalog(ReconcilerConfig.load(Optional.empty(), Map.of(), settings));
         String byEntity = catalog.reconcilerByEntity.name();
         try (Admin admin = kafka.admin()) {
             // The re-keying topics are the catalog's, shared by every run: drop what earlier runs wrote there,
@@ -159,14 +159,18 @@ public final class ReconcilerThroughputBench {
             forget(admin, byEntity);
             forget(admin, catalog.reconcilerProgress.name());
         }
-        return timed(new ReconcilerApp(config), config, (admin, group) -> inputCommitted(admin, group, catalog)
-                && GroupOffsets.committed(admin, group, byEntity) >= GroupOffsets.end(admin, byEntity));
+        return TimedApp.run(kafka, BenchApps.RECONCILER, settings, input.events(),
+                (admin, group) -> inputCommitted(admin, group, catalog)
+                        && GroupOffsets.committed(admin, group, byEntity) >= GroupOffsets.end(admin, byEntity),
+                catalog.deadLetter("reconciler").name(), stateRoot.resolve("reconciler-" + run + ".log"));
     }
 
     public Run runPassThrough(int run) throws Exception {
-        ReconcilerConfig config = config("passthrough-" + run);
-        TopicCatalog catalog = new TopicCatalog(config);
-        return timed(new PassThrough(), config, (admin, group) -> inputCommitted(admin, group, catalog));
+        Map<String, String> settings = settings("passthrough-" + run);
+        TopicCatalog catalog = new TopicCatalog(ReconcilerConfig.load(Optional.empty(), Map.of(), settings));
+        return TimedApp.run(kafka, BenchApps.RECONCILER_PASS_THROUGH, settings, input.events(),
+                (admin, group) -> inputCommitted(admin, group, catalog), catalog.deadLetter("passthrough").name(),
+                stateRoot.resolve("passthrough-" + run + ".log"));
     }
 
     /**
@@ -193,34 +197,6 @@ public final class ReconcilerThroughputBench {
         return new StoreSize(sst, all, dirs);
     }
 
-    private interface Done {
-        boolean test(Admin admin, String group) throws Exception;
-    }
-
-    private Run timed(StreamsApp app, ReconcilerConfig config, Done done) throws Exception {
-        String group = config.originals().get("application.id").toString();
-        long began = System.nanoTime();
-        try (RunningApp running = RunningApp.start(app, config); Admin admin = kafka.admin()) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                if (done.test(admin, group)) {
-                    Run timed = new Run(input.events(), (System.nanoTime() - began) / 1e9);
-                    // Valid input only: a record in the dead-letter topic means the figure counts work not done.
-                    String deadLetters = new TopicCatalog(config).deadLetter(app.name()).name();
-                    if (GroupOffsets.end(admin, deadLetters) > 0) {
-                        throw new IllegalStateException(app.name() + " sent input records to " + deadLetters);
-                    }
-                    return timed;
-                }
-                if (!running.isLive()) {
-                    throw new IllegalStateException(app.name() + " stopped: " + running.streams().state());
-                }
-                Thread.sleep(50);
-            }
-            throw new IllegalStateException(app.name() + " did not process " + input.events() + " events within 10 minutes");
-        }
-    }
-
     private static boolean inputCommitted(Admin admin, String group, TopicCatalog catalog) throws Exception {
         for (String topic : inputTopics(catalog)) {
             if (GroupOffsets.committed(admin, group, topic) < GroupOffsets.end(admin, topic)) {
@@ -241,6 +217,10 @@ public final class ReconcilerThroughputBench {
     }
 
     private ReconcilerConfig config(String instance) throws IOException {
+        return ReconcilerConfig.load(Optional.empty(), Map.of(), settings(instance));
+    }
+
+    private Map<String, String> settings(String instance) throws IOException {
         Path state = Files.createDirectories(stateRoot.resolve(instance));
         Map<String, String> p = new HashMap<>();
         p.put("bootstrap.servers", kafka.bootstrapServers());
@@ -250,31 +230,6 @@ public final class ReconcilerThroughputBench {
         p.put("state.dir", state.toString());
         p.put("num.stream.threads", "1");
         p.put("application.id", prefix + "holdfast-" + instance);
-        return ReconcilerConfig.load(Optional.empty(), Map.of(), p);
-    }
-
-    private Topic<byte[], byte[]> passThroughOutput() {
-        return new Topic<>(prefix + "bench.passthrough", Serdes.ByteArray(), Serdes.ByteArray(),
-                TopicSettings.retained(partitions, (short) -1, Duration.ofDays(1)));
-    }
-
-    /** The baseline: the three input topics copied to one topic, bytes untouched. */
-    private final class PassThrough implements StreamsApp {
-
-        @Override
-        public String name() {
-            return "passthrough";
-        }
-
-        @Override
-        public Topology buildTopology(AppContext context) {
-            TopicCatalog c = context.catalog();
-            Topology t = new Topology();
-            t.addSource("bench-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
-                    c.cdcRevisions.name(), c.cdcEntityHeads.name(), c.snapshots.name());
-            t.addSink("bench-sink", passThroughOutput().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),
-                    "bench-source");
-            return t;
-        }
+        return p;
     }
 }
