@@ -62,9 +62,14 @@ public final class BenchMain {
         Path dir = Files.createTempDirectory("holdfast-bench-");
         long began = System.nanoTime();
         System.out.print(Report.environment(command, Path.of("bench/target/lib")));
+        Report micro = new Report();
+        if (which.contains("micro")) {
+            micro(micro, quick); // first, on a machine with no broker running
+        }
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.in(dir.resolve("kafka"))
                 .withJvmArgs(List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC")))) {
             BenchMain bench = new BenchMain(kafka, dir, runs);
+            bench.report.append(micro);
             List<String[]> peaks = new ArrayList<>();
             if (which.contains("health")) {
                 for (int v : volumes) {
@@ -210,6 +215,23 @@ public final class BenchMain {
                 Report.minMedianMax("last event after last insert (s)", lags)));
         report.text(String.format(Locale.ROOT, "Ratio capture / insert (medians): %.2f.",
                 Report.median(rates(captures)) / Report.median(rates(inserts))));
+    }
+
+    private static void micro(Report report, boolean quick) throws Exception {
+        report.title("Micro-benchmarks (JMH)");
+        List<io.holdfast.bench.micro.MicroResult> results = io.holdfast.bench.micro.MicroBench.run(quick);
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("benchmark", "ns/op (median iteration)", "ops/s min", "median", "max", "bytes allocated/op"));
+        for (io.holdfast.bench.micro.MicroResult r : results) {
+            rows.add(List.of(r.benchmark(), Report.fmt(1e9 / r.median()), Report.fmt(r.min()), Report.fmt(r.median()),
+                    Report.fmt(r.max()), Report.fmt(r.bytesPerOp())));
+        }
+        report.text(String.format(Locale.ROOT, "JMH, 1 fork, throughput mode, %s; min/median/max over the measurement iterations; "
+                + "bytes/op from JMH's GC profiler (gc.alloc.rate.norm). ClassifierSampleBench: the health classifier's per-sample path "
+                + "(classify, encode the volume's and the peer group's state); EntityMergeBench: the reconciler's entity ledger "
+                + "(decode, merge one event, decide, encode). Each class's javadoc says what it leaves out.",
+                quick ? "2 warm-up and 3 measurement iterations of 1 s" : "3 warm-up and 5 measurement iterations of 2 s"));
+        report.table(rows);
     }
 
     private void peaks(List<String[]> peaks) {

@@ -31,6 +31,11 @@ final class Report {
         markdown.append("\n## ").append(text).append("\n\n");
     }
 
+    /** Everything {@code other} printed, in this report's file too. */
+    void append(Report other) {
+        markdown.append(other.markdown);
+    }
+
     void text(String text) {
         System.out.println(text);
         markdown.append(text).append("\n\n");

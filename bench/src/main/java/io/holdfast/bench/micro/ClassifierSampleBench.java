@@ -6,14 +6,9 @@ import io.holdfast.health.classifier.Sample;
 import io.holdfast.health.classifier.VolumeHealthClassifier;
 import io.holdfast.health.classifier.VolumeState;
 import io.holdfast.health.internal.SampleReader;
+import io.holdfast.health.internal.StateCodec;
 import io.holdfast.schemas.VolumeMetric;
 import io.holdfast.topology.synthetic.SyntheticVolume;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,9 +21,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * The health classifier's per-sample work, as {@code VolumeHealthProcessor.process} does it for every
  * sample once the record has left Kafka, on a steady fleet of {@value #VOLUMES} synthetic gp3 volumes in
  * peer groups of {@value #GROUP_SIZE} (about 1 ms latency with the synthetic model's noise, one sample per
- * volume per second of event time). {@code StateCodec} is package-private in {@code health.internal} and
- * is not opened for a benchmark: {@link StateBytes} repeats its few lines over the public
- * {@code writeTo}/{@code readFrom} of the classifier's states, byte for byte.
+ * volume per second of event time). The encoding is health-stream's own {@link StateCodec}.
  *
  * <ul>
  *   <li>{@link #processSample}: the whole of {@code process} for a volume in the write-through caches
@@ -68,7 +61,7 @@ public class ClassifierSampleBench {
     private final HealthSettings settings = HealthSettings.DEFAULTS;
     private final VolumeHealthClassifier classifier = new VolumeHealthClassifier(settings);
     private final SampleReader reader = new SampleReader(settings.futureToleranceMs());
-    private final StateBytes codec = new StateBytes(settings);
+    private final StateCodec codec = new StateCodec(settings);
     private final Sample sample = new Sample();
     /** Counted rather than dropped, so that building a transition cannot be optimized away. */
     private long transitions;
@@ -193,50 +186,5 @@ public class ClassifierSampleBench {
 
     private static <V> Map<String, V> accessOrdered() {
         return new LinkedHashMap<>(1_024, 0.75f, true);
-    }
-
-    /**
-     * Health-stream's {@code StateCodec}, line for line: one reused buffer and stream, a fresh array per
-     * encoded state (the store keeps it), a fresh stream per decode.
-     */
-    static final class StateBytes {
-
-        private final HealthSettings settings;
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
-        private final DataOutputStream out = new DataOutputStream(buffer);
-
-        StateBytes(HealthSettings settings) {
-            this.settings = settings;
-        }
-
-        byte[] encode(VolumeState v) {
-            buffer.reset();
-            try {
-                v.writeTo(out, settings.windowHalfLifeMs());
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return buffer.toByteArray();
-        }
-
-        byte[] encode(PeerGroupState g) {
-            buffer.reset();
-            try {
-                g.writeTo(out);
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return buffer.toByteArray();
-        }
-
-        VolumeState decodeVolume(byte[] bytes) {
-            try {
-                return VolumeState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), settings.windowHalfLifeMs());
-            } catch (IOException e) {
-                throw new IllegalStateException("corrupt volume state: " + e.getMessage(), e);
-            }
-        }
     }
 }

@@ -331,10 +331,12 @@ public final class VolumeHealthClassifier {
         return median >= blatant || (median >= medianThreshold && p90 >= median * peerSpread * tailExcess);
     }
 
+    private static final int[] ACUTE_RULES = {VolumeState.RULE_SLO, VolumeState.RULE_BASELINE, VolumeState.RULE_PEER_OUTLIER,
+            VolumeState.RULE_COLLAPSE};
+
     private int sustainedAcuteRule(VolumeState v) {
         int best = -1;
-        for (int r : new int[] {VolumeState.RULE_SLO, VolumeState.RULE_BASELINE, VolumeState.RULE_PEER_OUTLIER,
-                VolumeState.RULE_COLLAPSE}) {
+        for (int r : ACUTE_RULES) {
             if (v.streakCoverMs[r] >= s.acuteSustainMs() && (best < 0 || v.streakStartMs[r] < v.streakStartMs[best])) {
                 best = r;
             }

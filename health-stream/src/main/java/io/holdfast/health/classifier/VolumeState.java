@@ -91,9 +91,13 @@ public final class VolumeState {
     long firstDegradedMs = Long.MIN_VALUE;
 
     public VolumeState(String volumeId, long windowHalfLifeMs) {
+        this(volumeId, new DecayingHistogram(windowHalfLifeMs), new DecayingHistogram(windowHalfLifeMs));
+    }
+
+    private VolumeState(String volumeId, DecayingHistogram latency, DecayingHistogram ratio) {
         this.volumeId = volumeId;
-        this.latency = new DecayingHistogram(windowHalfLifeMs);
-        this.ratio = new DecayingHistogram(windowHalfLifeMs);
+        this.latency = latency;
+        this.ratio = ratio;
     }
 
     public String volumeId() {
@@ -193,10 +197,20 @@ public final class VolumeState {
         out.writeLong(failSlowSinceMs);
         out.writeLong(cleanCoverMs);
         out.writeLong(windowRefMs);
-        for (double d : new double[] {wAll, wPeer, sPeerLogSpread, wMissing, wStalled,
-                wBytes, sBytes, wOps, sOps, wQueue, sQueue, wIdle, sIdle, decayedMaxLatencyUs}) {
-            out.writeDouble(d);
-        }
+        out.writeDouble(wAll);
+        out.writeDouble(wPeer);
+        out.writeDouble(sPeerLogSpread);
+        out.writeDouble(wMissing);
+        out.writeDouble(wStalled);
+        out.writeDouble(wBytes);
+        out.writeDouble(sBytes);
+        out.writeDouble(wOps);
+        out.writeDouble(sOps);
+        out.writeDouble(wQueue);
+        out.writeDouble(sQueue);
+        out.writeDouble(wIdle);
+        out.writeDouble(sIdle);
+        out.writeDouble(decayedMaxLatencyUs);
         out.writeLong(maxLatencyAtMs);
         out.writeLong(firstWindowSampleMs);
         latency.writeTo(out);
@@ -226,7 +240,8 @@ public final class VolumeState {
         if (version != 1) {
             throw new IOException("unknown volume state format " + version);
         }
-        VolumeState v = new VolumeState(in.readUTF(), windowHalfLifeMs);
+        // The histograms are read below: none allocated here only to be replaced (2 KB each).
+        VolumeState v = new VolumeState(in.readUTF(), null, null);
         v.peerGroup = readNullable(in);
         v.node = readNullable(in);
         v.cell = readNullable(in);

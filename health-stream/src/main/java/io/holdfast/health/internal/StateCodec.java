@@ -3,57 +3,53 @@ package io.holdfast.health.internal;
 import io.holdfast.health.classifier.HealthSettings;
 import io.holdfast.health.classifier.PeerGroupState;
 import io.holdfast.health.classifier.VolumeState;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Binary encoding of the classifier's per-volume and per-group state for the changelogged stores. */
-final class StateCodec {
+/**
+ * Binary encoding of the classifier's per-volume and per-group state for the changelogged stores.
+ * Public (in an internal package) for bench's micro-benchmarks, which measure this very code.
+ */
+public final class StateCodec {
 
     private final HealthSettings settings;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
-    private final DataOutputStream out = new DataOutputStream(buffer);
+    private final ByteArrayDataOutput out = new ByteArrayDataOutput(1024);
 
-    StateCodec(HealthSettings settings) {
+    public StateCodec(HealthSettings settings) {
         this.settings = settings;
     }
 
-    byte[] encode(VolumeState v) {
-        buffer.reset();
+    public byte[] encode(VolumeState v) {
+        out.reset();
         try {
             v.writeTo(out, settings.windowHalfLifeMs());
-            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return buffer.toByteArray();
+        return out.toByteArray();
     }
 
-    byte[] encode(PeerGroupState g) {
-        buffer.reset();
+    public byte[] encode(PeerGroupState g) {
+        out.reset();
         try {
             g.writeTo(out);
-            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return buffer.toByteArray();
+        return out.toByteArray();
     }
 
-    VolumeState decodeVolume(byte[] bytes) {
+    public VolumeState decodeVolume(byte[] bytes) {
         try {
-            return VolumeState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), settings.windowHalfLifeMs());
+            return VolumeState.readFrom(new ByteArrayDataInput(bytes), settings.windowHalfLifeMs());
         } catch (IOException e) {
             throw new IllegalStateException("corrupt volume state in the store: " + e.getMessage(), e);
         }
     }
 
-    PeerGroupState decodeGroup(byte[] bytes) {
+    public PeerGroupState decodeGroup(byte[] bytes) {
         try {
-            return PeerGroupState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), settings);
+            return PeerGroupState.readFrom(new ByteArrayDataInput(bytes), settings);
         } catch (IOException e) {
             throw new IllegalStateException("corrupt peer group state in the store: " + e.getMessage(), e);
         }
