@@ -50,6 +50,7 @@ public final class HealthThroughputBench {
     private final int volumesPerGroup;
     private final int partitions;
     private final Path stateRoot;
+    private long lastTransitions;
 
     public HealthThroughputBench(EmbeddedKafka kafka, int volumes, int samplesPerVolume, int volumesPerGroup, int partitions,
                                  Path stateRoot) {
@@ -121,12 +122,27 @@ public final class HealthThroughputBench {
         HealthConfig config = HealthConfig.load(Optional.empty(), Map.of(), settings);
         String input = new TopicCatalog(config).volumeMetrics.name();
         String repartition = settings.get("application.id") + "-" + VolumeHealthTopology.REPARTITION + "-repartition";
+        String transitions = new TopicCatalog(config).volumeHealth.name();
+        long transitionsBefore;
+        try (Admin admin = kafka.admin()) {
+            transitionsBefore = GroupOffsets.end(admin, transitions);
+        }
         // Done when the first sub-topology has consumed the whole input and the classifier has consumed
         // everything the first one wrote (the repartition topic's end, markers included).
-        return TimedApp.run(kafka, BenchApps.HEALTH, settings, samples(),
+        Run timed = TimedApp.run(kafka, BenchApps.HEALTH, settings, samples(),
                 (admin, group) -> GroupOffsets.committed(admin, group, input) >= samples()
                         && GroupOffsets.committed(admin, group, repartition) >= GroupOffsets.end(admin, repartition),
                 new TopicCatalog(config).deadLetter("health").name(), stateRoot.resolve("health-" + run + ".log"));
+        try (Admin admin = kafka.admin()) {
+            // Offsets, so transaction markers count too: an upper bound, close when transactions are large.
+            lastTransitions = GroupOffsets.end(admin, transitions) - transitionsBefore;
+        }
+        return timed;
+    }
+
+    /** Records the last health run wrote to the volume-health topic (its transitions, plus transaction markers). */
+    public long lastTransitions() {
+        return lastTransitions;
     }
 
     public Run runPassThrough(String prefix, int run) throws Exception {

@@ -1,6 +1,7 @@
 package io.holdfast.health;
 
 import io.holdfast.health.classifier.HealthSettings;
+import io.holdfast.health.internal.PeerGroupKeyer;
 import io.holdfast.health.internal.VolumeHealthProcessor;
 import io.holdfast.schemas.VolumeMetric;
 import io.holdfast.topology.catalog.TopicCatalog;
@@ -45,8 +46,7 @@ public final class VolumeHealthTopology {
             stores.add(b.name());
         }
         builder.stream(catalog.volumeMetrics.name(), catalog.volumeMetrics.consumed("volume-metrics-source"))
-                .selectKey((volumeId, metric) -> metric == null || metric.getPeerGroup() == null || metric.getPeerGroup().isBlank()
-                        ? volumeId : metric.getPeerGroup(), Named.as("key-by-peer-group"))
+                .process(PeerGroupKeyer::new, Named.as("key-by-peer-group"))
                 .repartition(Repartitioned.<String, VolumeMetric>as(REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(catalog.volumeMetrics.valueSerde()))
                 .process(() -> new VolumeHealthProcessor(settings, metrics), Named.as("volume-health-classifier"),

@@ -178,6 +178,56 @@ class VolumeHealthTopologyTest {
     }
 
     @Test
+    void volumesOfAnInputPartitionThatIsBehindAreNotSilentUntilThatPartitionStops() {
+        try (HealthDriver d = new HealthDriver()) {
+            // Straight into the classifier's re-keyed input, stamped as the re-keying step stamps it: vol-1..3 came
+            // from input partition 0, vol-4..6 from partition 1, which is consumed 20 s of event time behind.
+            var byGroup = d.driver.createInputTopic("holdfast-health-" + VolumeHealthTopology.REPARTITION + "-repartition",
+                    new org.apache.kafka.common.serialization.StringSerializer(), d.catalog.volumeMetrics.valueSerde().serializer());
+            String[] ahead = {"vol-1", "vol-2", "vol-3"};
+            String[] behind = {"vol-4", "vol-5", "vol-6"};
+            long start = HealthDriver.START;
+            for (int s = 0; s < 60; s++) {
+                for (String v : ahead) {
+                    byGroup.pipeInput(stamped(HealthDriver.steady(v, start + s * 1_000L).build(), 0));
+                }
+                if (s >= 20) {
+                    for (String v : behind) {
+                        byGroup.pipeInput(stamped(HealthDriver.steady(v, start + (s - 20) * 1_000L).build(), 1));
+                    }
+                }
+            }
+            Map<String, VolumeHealthState> states = d.states();
+            assertTrue(d.seen.stream().noneMatch(h -> h.getState() == UNKNOWN),
+                    "a partition behind is not silence: " + changes(d.seen));
+            for (String v : behind) {
+                assertEquals(HEALTHY, states.get(v), v);
+            }
+            // Partition 1 stops altogether while partition 0 goes on: after the live window its volumes are silent.
+            for (int s = 60; s < 70; s++) {
+                d.driver.advanceWallClockTime(Duration.ofSeconds(1));
+                for (String v : ahead) {
+                    byGroup.pipeInput(stamped(HealthDriver.steady(v, start + s * 1_000L).build(), 0));
+                }
+            }
+            states = d.states();
+            for (String v : behind) {
+                assertEquals(UNKNOWN, states.get(v), v + ": " + changes(d.seen));
+            }
+            for (String v : ahead) {
+                assertEquals(HEALTHY, states.get(v), v);
+            }
+        }
+    }
+
+    private static TestRecord<String, VolumeMetric> stamped(VolumeMetric metric, int sourcePartition) {
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(io.holdfast.health.internal.PeerGroupKeyer.SOURCE_PARTITION,
+                java.nio.ByteBuffer.allocate(4).putInt(sourcePartition).array());
+        return new TestRecord<>(HealthDriver.GROUP, metric, headers, metric.getEventTime());
+    }
+
+    @Test
     void samplesThatWereOnlyDelayedBringTheVolumeBackWithoutGoingBackInEventTime() {
         try (HealthDriver d = warm(new HealthDriver())) {
             d.transitions();

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * classifier against the volume's and its group's state, store both, forward any transition keyed by
  * volume id, and move the volume's telemetry-gap deadline in the timer index.
  *
- * <p>Gaps are found by punctuation without scanning volumes: on stream time (a volume falls silent
- * while others report) and on wall-clock time corrected by the observed event-time lag (everything
- * falls silent), both reading only the due prefix of the timer index.
+ * <p>Gaps are found by punctuation without scanning volumes: on event time (a volume falls silent
+ * while others report; the time every live input partition has reached, {@link SourceClocks}) and on
+ * wall-clock time corrected by the observed event-time lag (everything falls silent), both reading
+ * only the due prefix of the timer index.
  */
 public final class VolumeHealthProcessor implements Processor<String, VolumeMetric, String, VolumeHealth> {
 
@@ -61,6 +62,7 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
     private final Map<String, VolumeState> volumeCache = lru(CACHED_VOLUMES);
     private final Map<String, PeerGroupState> groupCache = lru(CACHED_GROUPS);
     private long lastWallClockAtRecord = Long.MIN_VALUE;
+    private SourceClocks sources;
     private long lastEventTimeAtRecord = Long.MIN_VALUE;
 
     public VolumeHealthProcessor(HealthSettings settings, HealthMetrics metrics) {
@@ -77,6 +79,7 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
         this.classifier = new VolumeHealthClassifier(settings);
         this.reader = new SampleReader(settings.futureToleranceMs());
         this.codec = new StateCodec(settings);
+        this.sources = new SourceClocks(settings.gapMinMs());
         // Gaps follow the event time of accepted samples (checked as it advances, in process) and the wall
         // clock (when nothing arrives at all). Not Kafka's stream time: an invalid record dated in the future
         // would advance it and make every volume look silent.
@@ -132,11 +135,13 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
         groups.put(groupId, codec.encode(group));
         groupCache.put(groupId, group);
         lastWallClockAtRecord = wallClock;
-        if (sample.eventTimeMs / 1_000 > lastEventTimeAtRecord / 1_000) {
-            lastEventTimeAtRecord = sample.eventTimeMs;
-            expireGaps(lastEventTimeAtRecord); // once per second of event time: one seek into the timer index
+        sources.advance(PeerGroupKeyer.sourcePartition(record.headers()), sample.eventTimeMs, wallClock);
+        long now = sources.eventTimeMs(wallClock);
+        if (now / 1_000 > lastEventTimeAtRecord / 1_000) {
+            lastEventTimeAtRecord = now;
+            expireGaps(now); // once per second of event time: one seek into the timer index
         } else {
-            lastEventTimeAtRecord = Math.max(lastEventTimeAtRecord, sample.eventTimeMs);
+            lastEventTimeAtRecord = Math.max(lastEventTimeAtRecord, now);
         }
     }
 

@@ -1,0 +1,47 @@
+package io.holdfast.health.internal;
+
+import io.holdfast.schemas.VolumeMetric;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Re-keys a volume's sample by its peer group (the volume id when it has none) and stamps it with the
+ * input partition it came from ({@value #SOURCE_PARTITION} header). The classifier's task merges many
+ * input partitions into one; while it catches up they progress unevenly, and a volume whose partition
+ * is behind would look silent next to one that is ahead. The stamp lets the classifier keep one
+ * event-time clock per input partition (see {@link SourceClocks}).
+ */
+public final class PeerGroupKeyer implements Processor<String, VolumeMetric, String, VolumeMetric> {
+
+    public static final String SOURCE_PARTITION = "holdfast.source.partition";
+
+    private ProcessorContext<String, VolumeMetric> context;
+
+    @Override
+    public void init(ProcessorContext<String, VolumeMetric> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, VolumeMetric> record) {
+        VolumeMetric metric = record.value();
+        String key = metric == null || metric.getPeerGroup() == null || metric.getPeerGroup().isBlank()
+                ? record.key() : metric.getPeerGroup();
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(SOURCE_PARTITION);
+        context.recordMetadata().ifPresent(m ->
+                headers.add(SOURCE_PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(m.partition()).array()));
+        context.forward(record.withKey(key).withHeaders(headers));
+    }
+
+    /** The input partition a stamped record came from, or -1 when it carries no stamp. */
+    static int sourcePartition(Headers headers) {
+        var header = headers.lastHeader(SOURCE_PARTITION);
+        return header == null || header.value() == null || header.value().length != Integer.BYTES
+                ? -1 : ByteBuffer.wrap(header.value()).getInt();
+    }
+}
