@@ -114,8 +114,8 @@ public final class BenchMain {
             passThrough.add(bench.runPassThrough(prefix, r));
             System.out.println("  pass-through run " + (r + 1) + ": " + passThrough.get(r).format("samples"));
             health.add(bench.runHealth(prefix, r));
-            System.out.println("  health       run " + (r + 1) + ": " + health.get(r).format("samples") + "; volume-health offsets "
-                    + "written (transitions and markers): " + bench.lastTransitions());
+            System.out.println("  health       run " + (r + 1) + ": " + health.get(r).format("samples") + "; transitions "
+                    + bench.lastTransitions());
         }
         report.text(String.format(Locale.ROOT, "%,d samples (%,d volumes x %d, peer groups of 10) already on a %d-partition topic; "
                 + "each app in its own JVM, 1 stream thread, exactly_once_v2, from the beginning of the topic; timed from RUNNING until "

@@ -50,7 +50,7 @@ public final class HealthThroughputBench {
     private final int volumesPerGroup;
     private final int partitions;
     private final Path stateRoot;
-    private long lastTransitions;
+    private Map<String, Long> lastTransitions = Map.of();
 
     public HealthThroughputBench(EmbeddedKafka kafka, int volumes, int samplesPerVolume, int volumesPerGroup, int partitions,
                                  Path stateRoot) {
@@ -123,9 +123,9 @@ public final class HealthThroughputBench {
         String input = new TopicCatalog(config).volumeMetrics.name();
         String repartition = settings.get("application.id") + "-" + VolumeHealthTopology.REPARTITION + "-repartition";
         String transitions = new TopicCatalog(config).volumeHealth.name();
-        long transitionsBefore;
+        Map<org.apache.kafka.common.TopicPartition, Long> transitionsBefore;
         try (Admin admin = kafka.admin()) {
-            transitionsBefore = GroupOffsets.end(admin, transitions);
+            transitionsBefore = GroupOffsets.ends(admin, transitions);
         }
         // Done when the first sub-topology has consumed the whole input and the classifier has consumed
         // everything the first one wrote (the repartition topic's end, markers included).
@@ -133,16 +133,36 @@ public final class HealthThroughputBench {
                 (admin, group) -> GroupOffsets.committed(admin, group, input) >= samples()
                         && GroupOffsets.committed(admin, group, repartition) >= GroupOffsets.end(admin, repartition),
                 new TopicCatalog(config).deadLetter("health").name(), stateRoot.resolve("health-" + run + ".log"));
-        try (Admin admin = kafka.admin()) {
-            // Offsets, so transaction markers count too: an upper bound, close when transactions are large.
-            lastTransitions = GroupOffsets.end(admin, transitions) - transitionsBefore;
-        }
+        lastTransitions = transitionsByKind(new TopicCatalog(config), transitionsBefore);
         return timed;
     }
 
-    /** Records the last health run wrote to the volume-health topic (its transitions, plus transaction markers). */
-    public long lastTransitions() {
+    /** The transitions the last health run wrote, by kind ({@code FROM->TO:rule}). */
+    public Map<String, Long> lastTransitions() {
         return lastTransitions;
+    }
+
+    private Map<String, Long> transitionsByKind(TopicCatalog catalog, Map<org.apache.kafka.common.TopicPartition, Long> from) {
+        Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        var deserializer = catalog.volumeHealth.valueSerde().deserializer();
+        Map<String, Long> kinds = new java.util.TreeMap<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(from.keySet());
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (from.keySet().stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    io.holdfast.schemas.VolumeHealth h = deserializer.deserialize(r.topic(), r.value());
+                    kinds.merge(h.getPreviousState() + "->" + h.getState() + ":" + h.getRule(), 1L, Long::sum);
+                }
+            }
+        }
+        return kinds;
     }
 
     public Run runPassThrough(String prefix, int run) throws Exception {

@@ -181,13 +181,15 @@ class VolumeHealthTopologyTest {
     void volumesOfAnInputPartitionThatIsBehindAreNotSilentUntilThatPartitionStops() {
         try (HealthDriver d = new HealthDriver()) {
             // Straight into the classifier's re-keyed input, stamped as the re-keying step stamps it: vol-1..3 came
-            // from input partition 0, vol-4..6 from partition 1, which is consumed 20 s of event time behind.
+            // from input partition 0, vol-4..6 from partition 1, whose first samples arrive when partition 0 is
+            // 20 s of event time ahead, and which stays that far behind.
             var byGroup = d.driver.createInputTopic("holdfast-health-" + VolumeHealthTopology.REPARTITION + "-repartition",
                     new org.apache.kafka.common.serialization.StringSerializer(), d.catalog.volumeMetrics.valueSerde().serializer());
             String[] ahead = {"vol-1", "vol-2", "vol-3"};
             String[] behind = {"vol-4", "vol-5", "vol-6"};
             long start = HealthDriver.START;
             for (int s = 0; s < 60; s++) {
+                d.driver.advanceWallClockTime(Duration.ofSeconds(1)); // the wall-clock check runs too
                 for (String v : ahead) {
                     byGroup.pipeInput(stamped(HealthDriver.steady(v, start + s * 1_000L).build(), 0));
                 }
@@ -204,7 +206,7 @@ class VolumeHealthTopologyTest {
                 assertEquals(HEALTHY, states.get(v), v);
             }
             // Partition 1 stops altogether while partition 0 goes on: after the live window its volumes are silent.
-            for (int s = 60; s < 70; s++) {
+            for (int s = 60; s < 95; s++) {
                 d.driver.advanceWallClockTime(Duration.ofSeconds(1));
                 for (String v : ahead) {
                     byGroup.pipeInput(stamped(HealthDriver.steady(v, start + s * 1_000L).build(), 0));

@@ -46,6 +46,13 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
     private static final int CACHED_VOLUMES = 200_000;
     private static final int CACHED_GROUPS = 50_000;
     private static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
+    /**
+     * How long an input partition may deliver nothing before it stops holding back the gap clock. While
+     * catching up, one partition can go unread for seconds while the thread works through another's
+     * fetch (5 s was too short: volumes still flapped); a partition whose producers all stopped delays
+     * its volumes' UNKNOWN by this much.
+     */
+    private static final Duration SOURCE_LIVE_WINDOW = Duration.ofSeconds(30);
 
     private final HealthSettings settings;
     private final HealthMetrics metrics;
@@ -63,7 +70,8 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
     private final Map<String, PeerGroupState> groupCache = lru(CACHED_GROUPS);
     private long lastWallClockAtRecord = Long.MIN_VALUE;
     private SourceClocks sources;
-    private long lastEventTimeAtRecord = Long.MIN_VALUE;
+    /** The gap clock ({@link SourceClocks}) at the last accepted sample: not a running maximum (see process). */
+    private long gapClockAtRecord = Long.MIN_VALUE;
 
     public VolumeHealthProcessor(HealthSettings settings, HealthMetrics metrics) {
         this.settings = settings;
@@ -79,14 +87,14 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
         this.classifier = new VolumeHealthClassifier(settings);
         this.reader = new SampleReader(settings.futureToleranceMs());
         this.codec = new StateCodec(settings);
-        this.sources = new SourceClocks(settings.gapMinMs());
+        this.sources = new SourceClocks(SOURCE_LIVE_WINDOW.toMillis());
         // Gaps follow the event time of accepted samples (checked as it advances, in process) and the wall
         // clock (when nothing arrives at all). Not Kafka's stream time: an invalid record dated in the future
         // would advance it and make every volume look silent.
         context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, wall -> {
             if (lastWallClockAtRecord != Long.MIN_VALUE) {
                 // Event time now, as far as we can tell: the last event time plus the wall time since.
-                expireGaps(lastEventTimeAtRecord + (wall - lastWallClockAtRecord));
+                expireGaps(gapClockAtRecord + (wall - lastWallClockAtRecord));
             }
         });
     }
@@ -137,12 +145,12 @@ public final class VolumeHealthProcessor implements Processor<String, VolumeMetr
         lastWallClockAtRecord = wallClock;
         sources.advance(PeerGroupKeyer.sourcePartition(record.headers()), sample.eventTimeMs, wallClock);
         long now = sources.eventTimeMs(wallClock);
-        if (now / 1_000 > lastEventTimeAtRecord / 1_000) {
-            lastEventTimeAtRecord = now;
-            expireGaps(now); // once per second of event time: one seek into the timer index
-        } else {
-            lastEventTimeAtRecord = Math.max(lastEventTimeAtRecord, now);
+        // Once per second of event time: one seek into the timer index. The clock may step back when a
+        // partition's first samples arrive behind the others; expiring again as it comes back is harmless.
+        if (now / 1_000 > gapClockAtRecord / 1_000) {
+            expireGaps(now);
         }
+        gapClockAtRecord = now;
     }
 
     /** Volumes whose gap deadline has passed at {@code nowMs} become UNKNOWN; reads only due timers. */
