@@ -191,7 +191,7 @@ public final class BenchMain {
                 + "Each probe degrades one shard's primary (300 ms per operation). Detection latency: from the DEGRADED transition's "
                 + "since_time (the event time of the first slow sample) to the shard's REPARENT command readable by a read_committed "
                 + "consumer; from onset: from the fault itself (adds the classifier's 2 s sustain rule and the sample period). "
-                + "A probe without a REPARENT within 60 s is missed. Percentiles are nearest-rank over every probe of every run (p99 of "
+                + "A probe without a REPARENT within 30 s is missed (after two in a row the run's remaining probes count as missed: the app is behind the background and only falls further behind). Percentiles are nearest-rank over every probe of every run (p99 of "
                 + "fewer than 100 probes is their maximum). Lag: the app's uncommitted samples on the metrics topic after the last "
                 + "probe (the largest over the runs). Target: detection p99 <= 2 s at >= 50,000 samples/s.");
         report.table(rows);
