@@ -23,8 +23,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Options: {@code --bench} a comma list of health, detection, reconciler, repair, binlog, micro, or
  * all (default); {@code --quick} (smaller sizes: the whole run in under 10 minutes); {@code --runs R}
  * (3); health: {@code --volumes N[,N...]} (10000,100000; quick 10000), {@code --samples M} in total per
- * size (1000000; quick 300000), {@code --partitions P} of the input (2); detection: {@code --background R[,R...]} samples/s (50000,5000; quick
- * 50000 and one run), {@code --probes P} per run (5; quick 3); reconciler: {@code --entities N} (1000000; quick 100000),
+ * size (1000000; quick 200000), {@code --partitions P} of the input (2); detection: {@code --background R[,R...]} samples/s (50000,5000; quick
+ * 50000 and one run), {@code --probes P} per run (3); reconciler: {@code --entities N} (1000000; quick 50000),
  * {@code --revisions R} (2); binlog: {@code --rows N} (50000; quick 10000). A bad option is one line on
  * stderr and exit code 2.
  */
@@ -52,10 +52,10 @@ public final class BenchMain {
         int runs = intArg(options, "--runs", 3);
         int partitions = intArg(options, "--partitions", 2);
         List<Integer> volumes = intList(options, "--volumes", quick ? "10000" : "10000,100000");
-        int samples = intArg(options, "--samples", quick ? 300_000 : 1_000_000);
+        int samples = intArg(options, "--samples", quick ? 200_000 : 1_000_000);
         List<Integer> background = intList(options, "--background", quick ? "50000" : "50000,5000");
-        int probes = intArg(options, "--probes", quick ? 3 : 5);
-        int entities = intArg(options, "--entities", quick ? 100_000 : 1_000_000);
+        int probes = intArg(options, "--probes", 3);
+        int entities = intArg(options, "--entities", quick ? 50_000 : 1_000_000);
         int revisions = intArg(options, "--revisions", 2);
         int rows = intArg(options, "--rows", quick ? 10_000 : 50_000);
         Path out = Path.of(options.getOrDefault("--out", "bench/results/latest.md"));
@@ -84,8 +84,9 @@ public final class BenchMain {
                 bench.reconciler(entities, revisions, peaks);
             }
             if (which.contains("repair")) {
-                bench.repair(quick ? RepairLatencyBench.Options.quick().withEntities(200).withOrphans(15)
-                        : RepairLatencyBench.Options.quick().withEntities(500).withOrphans(30), quick ? 1 : runs);
+                bench.repair(quick ? RepairLatencyBench.Options.quick().withEntities(200).withOrphans(12)
+                        .withPlantPeriod(Duration.ofSeconds(40)) : RepairLatencyBench.Options.quick().withOrphans(20)
+                        .withPlantPeriod(Duration.ofSeconds(45)), quick ? 1 : runs);
             }
             if (which.contains("binlog")) {
                 bench.binlog(rows);

@@ -102,7 +102,7 @@ public final class DetectionLatencyBench {
             awaitHealthy(simVolumes, states, app, log);
             background.start();
             System.out.printf(Locale.ROOT, "    fleet healthy; background at %,d samples/s, warming up (at least %d s, until the app "
-                    + "lags by less than a second of samples, at most 45 s)%n", backgroundRate, warmUp.toSeconds());
+                    + "lags by less than a second of samples, at most 30 s)%n", backgroundRate, warmUp.toSeconds());
             warmUp(catalog, settings.get("application.id"), backgroundRate, warmUp);
             List<Double> detection = new ArrayList<>();
             List<Double> fromOnset = new ArrayList<>();
@@ -165,7 +165,7 @@ public final class DetectionLatencyBench {
     private void warmUp(TopicCatalog catalog, String group, int rate, Duration atLeast) throws Exception {
         long began = System.nanoTime();
         try (Admin admin = kafka.admin()) {
-            while (System.nanoTime() - began < Duration.ofSeconds(45).toNanos()) {
+            while (System.nanoTime() - began < Duration.ofSeconds(30).toNanos()) {
                 Thread.sleep(1_000);
                 long lag = GroupOffsets.end(admin, catalog.volumeMetrics.name()) - GroupOffsets.committed(admin, group,
                         catalog.volumeMetrics.name());
