@@ -20,6 +20,9 @@ public final class PeerGroupKeyer implements Processor<String, VolumeMetric, Str
     public static final String SOURCE_PARTITION = "holdfast.source.partition";
 
     private ProcessorContext<String, VolumeMetric> context;
+    // A task reads one input partition: its stamp is the same bytes on every record, encoded once.
+    private int stampedPartition = -1;
+    private byte[] stamp;
 
     @Override
     public void init(ProcessorContext<String, VolumeMetric> context) {
@@ -33,9 +36,16 @@ public final class PeerGroupKeyer implements Processor<String, VolumeMetric, Str
                 ? record.key() : metric.getPeerGroup();
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.remove(SOURCE_PARTITION);
-        context.recordMetadata().ifPresent(m ->
-                headers.add(SOURCE_PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(m.partition()).array()));
+        context.recordMetadata().ifPresent(m -> headers.add(SOURCE_PARTITION, stamp(m.partition())));
         context.forward(record.withKey(key).withHeaders(headers));
+    }
+
+    private byte[] stamp(int partition) {
+        if (stamp == null || partition != stampedPartition) {
+            stamp = ByteBuffer.allocate(Integer.BYTES).putInt(partition).array();
+            stampedPartition = partition;
+        }
+        return stamp;
     }
 
     /** The input partition a stamped record came from, or -1 when it carries no stamp. */
