@@ -58,8 +58,9 @@ final class HealthDriver implements AutoCloseable {
         catalog = new TopicCatalog(config);
         topology = new HealthApp(config).buildTopology(new AppContext("holdfast-health", config, catalog, registry));
         Properties props = DriverProperties.of("health", config, catalog, stateDir, deadLetters);
-        // The processing wall clock starts a day after the samples: nothing is dated in the future.
-        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(START + Duration.ofDays(1).toMillis()));
+        // The processing wall clock keeps pace with the samples (steadyFor, tick), as for an app that is caught
+        // up: tests of an app behind its input move one or the other on their own.
+        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(START));
         metrics = driver.createInputTopic(catalog.volumeMetrics.name(), new StringSerializer(),
                 catalog.volumeMetrics.valueSerde().serializer());
         rawMetrics = driver.createInputTopic(catalog.volumeMetrics.name(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -92,6 +93,7 @@ final class HealthDriver implements AutoCloseable {
     void steadyFor(int seconds, String... volumes) {
         for (int s = 0; s < seconds; s++) {
             now += 1_000;
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
             for (String v : volumes) {
                 send(steady(v, now).build());
             }
@@ -101,6 +103,7 @@ final class HealthDriver implements AutoCloseable {
     /** One more second: {@code volume} sends {@code sample}, the others steady samples. */
     void tick(VolumeMetric.Builder sample, String... others) {
         now += 1_000;
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
         send(sample.setEventTime(Instant.ofEpochMilli(now)).build());
         for (String v : others) {
             send(steady(v, now).build());

@@ -249,6 +249,29 @@ class VolumeHealthTopologyTest {
     }
 
     @Test
+    void anAppWorkingThroughABacklogDoesNotTakeAPauseForSilence() {
+        try (HealthDriver d = new HealthDriver()) {
+            // Restarted after an hour away: the samples it reads are an hour old, and it reads them faster
+            // than they were written, with pauses (fetches, commits, collections) longer than the gap timeout.
+            d.driver.advanceWallClockTime(Duration.ofHours(1));
+            for (int round = 0; round < 6; round++) {
+                for (int s = 0; s < 20; s++) {
+                    d.now += 1_000;
+                    for (String v : new String[] {"vol-1", "vol-2", "vol-3", "vol-4"}) {
+                        d.send(HealthDriver.steady(v, d.now).build());
+                    }
+                }
+                d.driver.advanceWallClockTime(Duration.ofSeconds(10));
+            }
+            assertEquals(List.of(), changes(d.transitions().stream().filter(h -> h.getState() == UNKNOWN).toList()),
+                    "a pause behind the input is not silence");
+            // Then the input ends for good, still an hour behind: after the live window everything is silent.
+            d.driver.advanceWallClockTime(Duration.ofSeconds(30));
+            assertEquals(Map.of("vol-1", UNKNOWN, "vol-2", UNKNOWN, "vol-3", UNKNOWN, "vol-4", UNKNOWN), d.states());
+        }
+    }
+
+    @Test
     void aDegradedVolumeThatFallsSilentIsUnknownNotMoreDegraded() {
         try (HealthDriver d = warm(new HealthDriver())) {
             d.tick(HealthDriver.steady("vol-1", 0).setLatencyUs(150_000.0), PEERS);
