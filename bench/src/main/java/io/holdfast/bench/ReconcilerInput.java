@@ -17,12 +17,12 @@ import java.util.SplittableRandom;
  * hundredth entity is an orphan: its last revision reached S3 but not Vitess (the writer died between
  * steps 1 and 2), so after grace it takes a replay, the repair path at 1% of entities.
  */
-final class ReconcilerInput {
+public final class ReconcilerInput {
 
     static final String PASS_ID = "bench-pass-1";
 
     /** Where the generated records go, one call per record, in the order a consumer should see them. */
-    interface Sink {
+    public interface Sink {
         void revision(String key, String envelope, long timestamp);
 
         void head(String key, String envelope, long timestamp);
@@ -39,7 +39,7 @@ final class ReconcilerInput {
     private final String bucket;
     private final String objectPrefix;
 
-    ReconcilerInput(int entities, int revisions, TopicCatalog catalog, String bucket, String objectPrefix) {
+    public ReconcilerInput(int entities, int revisions, TopicCatalog catalog, String bucket, String objectPrefix) {
         if (revisions < 1) {
             throw new IllegalArgumentException("revisions per entity must be at least 1");
         }
@@ -86,7 +86,7 @@ final class ReconcilerInput {
      * Writes every record to {@code sink}. Record time starts at {@code start} and moves 1 ms per record
      * (the rows' commit time, the scan's listing time): keep {@code start} within the topics' retention.
      */
-    void generate(long start, Sink sink) {
+    public void generate(long start, Sink sink) {
         long t = start;
         long gtid = 0;
         for (int i = 0; i < entities; i++) {

@@ -37,6 +37,14 @@ final class TimedApp {
         if (!extra.isEmpty()) {
             jvm.addAll(List.of(extra.split("\\s+")));
         }
+        // e.g. -Dholdfast.bench.app-settings=statestore.cache.max.bytes=0,commit.interval.ms=200 to try a setting.
+        settings = new java.util.LinkedHashMap<>(settings);
+        for (String kv : System.getProperty("holdfast.bench.app-settings", "").split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                settings.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
         try (Admin admin = kafka.admin(); ChildApp child = ChildApp.start(app, settings, jvm, log)) {
             double startSeconds = child.awaitRunning(Duration.ofMinutes(3));
             long began = System.nanoTime();

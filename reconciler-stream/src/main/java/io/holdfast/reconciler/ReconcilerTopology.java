@@ -22,6 +22,7 @@ import io.holdfast.topology.timer.TimerIndex;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -69,7 +70,9 @@ public final class ReconcilerTopology {
         String progress = catalog.reconcilerProgress.name();
 
         // Inputs, validated and keyed by entity.
-        t.addSource("reconciler-cdc-source", keyReader, keyReader, catalog.cdcRevisions.name(), catalog.cdcEntityHeads.name());
+        // Raw bytes: the change events are parsed straight from Kafka Connect's UTF-8 JSON (CdcReader).
+        ByteArrayDeserializer raw = new ByteArrayDeserializer();
+        t.addSource("reconciler-cdc-source", raw, raw, catalog.cdcRevisions.name(), catalog.cdcEntityHeads.name());
         CdcMapping mapping = new CdcMapping(catalog.cdc().revisionsTable(), catalog.cdc().headsTable(), columns);
         t.addProcessor("reconciler-read-cdc", () -> new CdcReader(server, mapping, metrics, "reconciler-inputs-by-entity-sink",
                 "reconciler-cdc-progress-sink", punctuateEvery), "reconciler-cdc-source");

@@ -20,7 +20,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the micro-benchmarks of the hot paths ({@link ClassifierSampleBench}, {@link EntityMergeBench})
+ * Runs the micro-benchmarks of the hot paths ({@link ClassifierSampleBench}, {@link EntityMergeBench},
+ * {@link ChangeEventParseBench})
  * with JMH: throughput on one thread, in one forked JVM per benchmark with a 1 GiB heap, and JMH's GC
  * profiler for the bytes allocated per operation. Full: 3 warmup and 5 measurement iterations of 2 s;
  * quick: 2 and 3 of 1 s.
@@ -59,6 +60,7 @@ public final class MicroBench {
         Options options = new OptionsBuilder()
                 .include(benchmarksOf(ClassifierSampleBench.class))
                 .include(benchmarksOf(EntityMergeBench.class))
+                .include(benchmarksOf(ChangeEventParseBench.class))
                 .mode(Mode.Throughput)
                 .timeUnit(TimeUnit.SECONDS)
                 .threads(1)

@@ -39,22 +39,35 @@ public final class ChangeEventParser {
     private final SourceReader sources = new SourceReader(JSON);
 
     /**
-     * Parses one record.
+     * Parses one record as it came from Kafka: UTF-8 JSON, read straight from the bytes (no String of the
+     * whole envelope is made; the reconciler's hot path).
+     *
+     * @param key the record key, or null if the record has none
+     * @param value the record value, or null for a tombstone
+     * @throws MalformedChangeEventException if either is not a Debezium key or envelope, or not UTF-8
+     */
+    public ChangeEvent parse(byte[] key, byte[] value) {
+        try {
+            Row k = key == null ? null : key(JSON.createParser(key));
+            return value == null ? ChangeEvent.tombstone(k) : value(JSON.createParser(value), k);
+        } catch (JsonProcessingException e) {
+            throw notJson(e);
+        } catch (IOException e) {
+            throw new MalformedChangeEventException("not JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses one record given as text.
      *
      * @param keyJson the record key, or null if the record has none
      * @param valueJson the record value, or null for a tombstone
      * @throws MalformedChangeEventException if either is not a Debezium key or envelope
      */
     public ChangeEvent parse(String keyJson, String valueJson) {
-        Row key = keyJson == null ? null : parseKey(keyJson);
-        if (valueJson == null) {
-            return ChangeEvent.tombstone(key);
-        }
-        try (JsonParser parser = JSON.createParser(valueJson)) {
-            expectObject(parser, "value");
-            ChangeEvent event = readValue(parser, key);
-            expectEnd(parser);
-            return event;
+        try {
+            Row key = keyJson == null ? null : key(JSON.createParser(keyJson));
+            return valueJson == null ? ChangeEvent.tombstone(key) : value(JSON.createParser(valueJson), key);
         } catch (JsonProcessingException e) {
             throw notJson(e);
         } catch (IOException e) {
@@ -68,15 +81,30 @@ public final class ChangeEventParser {
      * @throws MalformedChangeEventException if it is not a JSON object
      */
     public Row parseKey(String keyJson) {
-        try (JsonParser parser = JSON.createParser(keyJson)) {
-            expectObject(parser, "key");
-            Row key = readKey(parser);
-            expectEnd(parser);
-            return key;
+        try {
+            return key(JSON.createParser(keyJson));
         } catch (JsonProcessingException e) {
             throw notJson(e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading a String cannot fail", e);
+        }
+    }
+
+    private ChangeEvent value(JsonParser created, Row key) throws IOException {
+        try (JsonParser parser = created) {
+            expectObject(parser, "value");
+            ChangeEvent event = readValue(parser, key);
+            expectEnd(parser);
+            return event;
+        }
+    }
+
+    private Row key(JsonParser created) throws IOException {
+        try (JsonParser parser = created) {
+            expectObject(parser, "key");
+            Row key = readKey(parser);
+            expectEnd(parser);
+            return key;
         }
     }
 

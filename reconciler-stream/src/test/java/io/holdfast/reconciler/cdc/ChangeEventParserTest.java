@@ -124,7 +124,7 @@ class ChangeEventParserTest {
     @Test
     void wrappedTombstoneAndKeylessTombstone() {
         assertTrue(parser.parse(wrappedKey(KEY), "{\"schema\":null,\"payload\":null}").isTombstone());
-        ChangeEvent keyless = parser.parse(null, null);
+        ChangeEvent keyless = parser.parse((String) null, null);
         assertTrue(keyless.isTombstone());
         assertNull(keyless.key());
         assertNull(parser.parse("{\"schema\":null,\"payload\":null}", null).key());
