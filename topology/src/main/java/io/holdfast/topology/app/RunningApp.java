@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -55,10 +56,11 @@ public final class RunningApp implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final KafkaStreamsMetrics streamsMetrics;
+    private final CloseOptions.GroupMembershipOperation onClose;
 
     private RunningApp(StreamsApp app, String applicationId, KafkaStreams streams, Topology topology, AppHttpServer http,
                        PrometheusMeterRegistry metrics, DeadLetterMetrics deadLetters, HostInfo self,
-                       Duration shutdownTimeout, KafkaStreamsMetrics streamsMetrics) {
+                       Duration shutdownTimeout, KafkaStreamsMetrics streamsMetrics, CloseOptions.GroupMembershipOperation onClose) {
         this.app = app;
         this.applicationId = applicationId;
         this.streams = streams;
@@ -69,6 +71,7 @@ public final class RunningApp implements AutoCloseable {
         this.self = self;
         this.shutdownTimeout = shutdownTimeout;
         this.streamsMetrics = streamsMetrics;
+        this.onClose = onClose;
     }
 
     /**
@@ -104,7 +107,7 @@ public final class RunningApp implements AutoCloseable {
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(metrics);
             RunningApp running = new RunningApp(app, applicationId, streams, topology, http, metrics, deadLetters, self,
-                    Duration.ofMillis(config.getLong(HoldfastConfig.SHUTDOWN_TIMEOUT_MS)), streamsMetrics);
+                    Duration.ofMillis(config.getLong(HoldfastConfig.SHUTDOWN_TIMEOUT_MS)), streamsMetrics, onClose(props));
             running.wire();
             app.registerQueries(http, running);
             streams.start();
@@ -196,14 +199,26 @@ public final class RunningApp implements AutoCloseable {
         return self;
     }
 
+    /**
+     * A static member ({@code group.instance.id}) stays in its group when it stops: the restart of a rolling
+     * upgrade then gets its tasks back without a rebalance, and one that does not come back within
+     * {@code session.timeout.ms} is removed by the coordinator. A dynamic member leaves at once, so that its
+     * tasks move now rather than after its session times out.
+     */
+    static CloseOptions.GroupMembershipOperation onClose(Map<String, Object> props) {
+        boolean staticMember = props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) != null
+                || props.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) != null;
+        return staticMember ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                : CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
+    }
+
     @Override
     public void close() {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
         long began = System.nanoTime();
-        boolean clean = streams.close(CloseOptions.timeout(shutdownTimeout)
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        boolean clean = streams.close(CloseOptions.timeout(shutdownTimeout).withGroupMembershipOperation(onClose));
         streamsMetrics.close();
         http.close();
         stopped.countDown();

@@ -103,6 +103,35 @@ class StreamsRuntimeIT {
     }
 
     @Test
+    void aStaticMemberStaysInItsGroupWhenItStopsAndADynamicOneLeaves(EmbeddedKafka kafka, @TempDir Path state) throws Exception {
+        String prefix = "it-membership-" + System.nanoTime() + ".";
+        HoldfastConfig dynamic = RuntimeTestSupport.config(kafka, prefix, state.resolve("dynamic"), Map.of());
+        RuntimeTestSupport.ensureTopics(kafka, dynamic, "relay");
+        HoldfastConfig staticMember = RuntimeTestSupport.config(kafka, prefix, state.resolve("static"),
+                Map.of("group.instance.id", "relay-0", "session.timeout.ms", "60000"));
+        String group;
+        try (RunningApp app = RunningApp.start(new MetricRelayApp(), dynamic)) {
+            assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "app not RUNNING: " + app.streams().state());
+            group = app.applicationId();
+            assertEquals(1, members(kafka, group).size());
+        }
+        assertEquals(List.of(), members(kafka, group), "a dynamic member leaves when it stops: its tasks move now");
+        try (RunningApp app = RunningApp.start(new MetricRelayApp(), staticMember)) {
+            assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "app not RUNNING: " + app.streams().state());
+        }
+        List<String> left = members(kafka, group);
+        assertEquals(1, left.size(), "a static member stays through its restart window: " + left);
+        assertTrue(left.get(0).startsWith("relay-0"), left.toString());
+    }
+
+    private static List<String> members(EmbeddedKafka kafka, String group) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+                    .map(m -> m.groupInstanceId().orElse(m.consumerId())).toList();
+        }
+    }
+
+    @Test
     void invalidStreamsSettingFailsAtStartWithOneLine(EmbeddedKafka kafka, @TempDir Path state) {
         HoldfastConfig config = RuntimeTestSupport.config(kafka, "it-bad-" + System.nanoTime() + ".", state,
                 Map.of("processing.guarantee", "sometimes"));
