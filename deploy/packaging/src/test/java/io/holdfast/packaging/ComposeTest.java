@@ -94,6 +94,21 @@ class ComposeTest {
         assertTrue(environment(services.path("kafka")).get("KAFKA_PROCESS_ROLES").contains("controller"), "KRaft");
     }
 
+    /** Avro records are written and read in one wire format: a registry for one process means a registry for all. */
+    @Test
+    void everyProcessThatExchangesAvroUsesTheSameRegistry() {
+        Set<String> registries = new TreeSet<>();
+        holdfastServices().forEach((name, s) -> {
+            Command command = Command.of(command(s));
+            // Topics are only created, and the binlog source writes Kafka Connect's JSON as strings.
+            if (command != Command.TOPICS_ENSURE && command != Command.CONNECT_BINLOG) {
+                registries.add(ProcessSettings.fromEnvironment(environment(s)).getOrDefault("schema.registry.url", "(none)"));
+            }
+        });
+        assertEquals(Set.of("http://schema-registry:8081"), registries);
+        assertTrue(services.path("schema-registry").path("environment").path("SCHEMA_REGISTRY_LISTENERS").asText().endsWith(":8081"));
+    }
+
     @Test
     void publishedPortsAreOnLoopbackOnly() {
         services.fields().forEachRemaining(e -> e.getValue().path("ports").forEach(p ->
