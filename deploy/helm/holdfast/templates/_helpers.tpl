@@ -200,7 +200,7 @@ affinity:
 
 {{/* dict root component: the component's values. */}}
 {{- define "holdfast.componentValues" -}}
-{{- $key := dict "reconciler" "reconciler" "health" "health" "binlog" "binlog" "scanner" "scanner" "reconcile-executor" "reconcileExecutor" "fleet-executor" "fleetExecutor" "topics" "topics" -}}
+{{- $key := dict "reconciler" "reconciler" "health" "health" "binlog" "binlog" "scanner" "scanner" "reconcile-executor" "reconcileExecutor" "fleet-executor" "fleetExecutor" "topics" "topics" "agent" "agent" "cloudwatch" "cloudwatch" -}}
 {{- toJson (index .root.Values (index $key .component)) -}}
 {{- end -}}
 
@@ -229,6 +229,16 @@ affinity:
 {{- $_ := set $settings (printf "holdfast.fleet.hook.%s.command" $op) $cmd -}}
 {{- end -}}
 {{- end -}}
+{{- $config = $v.config -}}
+{{- else if eq .component "agent" -}}
+{{- $settings = dict "holdfast.agent.period.ms" $v.periodMs -}}
+{{- with $v.peerGroup }}{{ $_ := set $settings "holdfast.agent.peer.group" . }}{{ end -}}
+{{- $config = $v.config -}}
+{{- else if eq .component "cloudwatch" -}}
+{{- $settings = dict -}}
+{{- with $v.region }}{{ $_ := set $settings "holdfast.cloudwatch.region" . }}{{ end -}}
+{{- with $v.volumeIds }}{{ $_ := set $settings "holdfast.cloudwatch.volume.ids" . }}{{ end -}}
+{{- with $v.tagFilters }}{{ $_ := set $settings "holdfast.cloudwatch.tag.filters" . }}{{ end -}}
 {{- $config = $v.config -}}
 {{- end -}}
 {{- include "holdfast.propertiesFile" (dict "root" $root "component" .component "settings" $settings "componentConfig" (default (dict) $config)) -}}

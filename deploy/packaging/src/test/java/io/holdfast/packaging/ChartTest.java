@@ -56,6 +56,10 @@ class ChartTest {
         OVERRIDES.put("fleetExecutor.image.repository", "registry.example/holdfast-vitess");
         OVERRIDES.put("fleetExecutor.vtctld.server", "vtctld:15999");
         OVERRIDES.put("fleetExecutor.hooks.fence", "/opt/hooks/fence.sh");
+        OVERRIDES.put("agent.enabled", "true");
+        OVERRIDES.put("cloudwatch.enabled", "true");
+        OVERRIDES.put("cloudwatch.region", "eu-west-1");
+        OVERRIDES.put("cloudwatch.tagFilters", "holdfast-role=vitess");
     }
 
     /** The endpoints each command's process serves (checked against its source in {@link #probedEndpointsAreServed}). */
@@ -113,6 +117,12 @@ class ChartTest {
         }
         assertEquals(expected, actual);
         assertTrue(overrides.find("Deployment", "holdfast-fleet-executor").isPresent(), "fleet executor when enabled");
+        assertTrue(overrides.find("Deployment", "holdfast-cloudwatch").isPresent(), "CloudWatch poller when enabled");
+        // The agent names its samples after the node, not after its pod.
+        JsonNode agent = Rendered.onlyContainer(overrides.get("DaemonSet", "holdfast-agent"));
+        assertEquals("spec.nodeName", Rendered.env(agent, "HOLDFAST_AGENT_NODE").orElseThrow().path("valueFrom").path("fieldRef")
+                .path("fieldPath").asText());
+        assertEquals(Optional.of("holdfast.agent.node"), ProcessSettings.keyOfEnvironment("HOLDFAST_AGENT_NODE"));
     }
 
     @ParameterizedTest
@@ -344,6 +354,8 @@ class ChartTest {
         assertRefused(Map.of("reconciler.replicas", "three"));
         assertRefused(Map.of("kafka.securityProtocol", "SASL"));
         assertRefused(Map.of("fleetExecutor.enabled", "true")); // no vtctld to reparent with
+        assertRefused(Map.of("cloudwatch.enabled", "true")); // neither volume ids nor tag filters
+        assertRefused(Map.of("cloudwatch.enabled", "true", "cloudwatch.volumeIds", "vol-1", "cloudwatch.tagFilters", "a=b"));
         assertRefused(Map.of("reconciler.replica", "3")); // a misspelled value
         assertRefused(Map.of(HelmChart.key("config", "holdfast.db.password"), "not-a-real-password")); // secrets stay in Secrets
         HelmChart.template(Map.of(HelmChart.key("config", "holdfast.db.pool.size"), "4")); // while settings pass

@@ -4,6 +4,8 @@ import io.holdfast.connectors.binlog.BinlogConfig;
 import io.holdfast.connectors.binlog.internal.SettingsCheck;
 import io.holdfast.connectors.fleet.FleetExecutorConfig;
 import io.holdfast.connectors.fleet.SimulatorConfig;
+import io.holdfast.connectors.metrics.AgentConfig;
+import io.holdfast.connectors.metrics.CloudWatchConfig;
 import io.holdfast.connectors.reconcile.ReconcileExecutorConfig;
 import io.holdfast.connectors.scan.ScanConfig;
 import io.holdfast.connectors.store.StoreConfig;
@@ -55,6 +57,8 @@ final class ProcessSettings {
                 ReconcileExecutorConfig::ofValidated),
         EXECUTE_FLEET(List.of("execute", "fleet"), false,
                 () -> FleetExecutorConfig.define(HoldfastConfig.baseDefinition()), FleetExecutorConfig::ofValidated),
+        AGENT(List.of("agent"), false, AgentConfig::fullDefinition, AgentConfig::ofValidated),
+        CLOUDWATCH(List.of("cloudwatch"), false, CloudWatchConfig::fullDefinition, CloudWatchConfig::ofValidated),
         SIM_FLEET(List.of("sim", "fleet"), false,
                 () -> SimulatorConfig.define(HoldfastConfig.baseDefinition()), SimulatorConfig::ofValidated),
         TOPICS_ENSURE(List.of("topics", "ensure"), false, HoldfastConfig::baseDefinition, HoldfastConfig::ofValidated);

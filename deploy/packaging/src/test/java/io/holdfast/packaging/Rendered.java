@@ -59,10 +59,11 @@ final class Rendered {
         return find(kind, name).orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in the render"));
     }
 
-    /** StatefulSets, Deployments and Jobs. */
+    /** StatefulSets, Deployments, DaemonSets and Jobs. */
     List<JsonNode> workloads() {
         List<JsonNode> w = new ArrayList<>(ofKind("StatefulSet"));
         w.addAll(ofKind("Deployment"));
+        w.addAll(ofKind("DaemonSet"));
         w.addAll(ofKind("Job"));
         return w;
     }
