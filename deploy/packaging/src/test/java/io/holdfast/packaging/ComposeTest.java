@@ -103,6 +103,8 @@ class ComposeTest {
             // Topics are only created, and the binlog source writes Kafka Connect's JSON as strings.
             if (command != Command.TOPICS_ENSURE && command != Command.CONNECT_BINLOG) {
                 registries.add(ProcessSettings.fromEnvironment(environment(s)).getOrDefault("schema.registry.url", "(none)"));
+                // The first record a process writes registers its schema.
+                assertEquals("service_healthy", s.path("depends_on").path("schema-registry").path("condition").asText(), name);
             }
         });
         assertEquals(Set.of("http://schema-registry:8081"), registries);
