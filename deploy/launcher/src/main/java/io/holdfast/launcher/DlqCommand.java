@@ -3,7 +3,6 @@ package io.holdfast.launcher;
 import io.holdfast.launcher.internal.ConfigOptions;
 import io.holdfast.launcher.internal.DeadLetters;
 import io.holdfast.launcher.internal.Failures;
-import io.holdfast.topology.config.HoldfastConfig;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +29,20 @@ final class DlqCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** What both subcommands read: the settings, and the app whose dead-letter topic it is. */
+    static final class AppTopic {
+
+        @Mixin
+        ConfigOptions config;
+
+        @Option(names = "--app", required = true, paramLabel = "APP", description = "reconciler, health or connectors.")
+        String app;
+
+        DeadLetters open(PrintWriter progress) {
+            return new DeadLetters(config.load(Map.of()), app, progress);
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"Count the dead letters by source topic and reason, then print the latest ones. Reads the "
                     + "whole topic; changes nothing.",
@@ -40,10 +53,7 @@ final class DlqCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Mixin
-        ConfigOptions config;
-
-        @Option(names = "--app", required = true, paramLabel = "APP", description = "reconciler, health or connectors.")
-        String app;
+        AppTopic target;
 
         @Option(names = "--last", paramLabel = "N", defaultValue = "20", description = "How many of the latest to print (default 20).")
         int last;
@@ -53,13 +63,10 @@ final class DlqCommand implements Runnable {
             if (last < 0) {
                 throw new Failures.UserError("--last must be 0 or more, was " + last);
             }
-            HoldfastConfig settings = config.load(Map.of());
             PrintWriter out = spec.commandLine().getOut();
-            List<DeadLetters.Letter> letters;
-            try (DeadLetters dlq = new DeadLetters(settings, app, out)) {
-                letters = dlq.list();
-                out.printf("%s: %,d dead letters%n", dlq.topic(), letters.size());
-            }
+            DeadLetters dlq = target.open(out);
+            List<DeadLetters.Letter> letters = dlq.list();
+            out.printf("%s: %,d dead letters%n", dlq.topic(), letters.size());
             Map<String, Long> byCause = new LinkedHashMap<>();
             for (DeadLetters.Letter l : letters) {
                 byCause.merge(l.sourceTopic() + "  " + l.exception(), 1L, Long::sum);
@@ -72,6 +79,7 @@ final class DlqCommand implements Runnable {
                 out.println("latest:");
                 latest.forEach(l -> out.println("  " + l.describe()));
             }
+            out.flush();
             return 0;
         }
     }
@@ -89,10 +97,7 @@ final class DlqCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Mixin
-        ConfigOptions config;
-
-        @Option(names = "--app", required = true, paramLabel = "APP", description = "reconciler, health or connectors.")
-        String app;
+        AppTopic target;
 
         @Option(names = "--topic", paramLabel = "TOPIC", description = "Only letters that came from this topic.")
         String sourceTopic;
@@ -109,19 +114,18 @@ final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() {
-            HoldfastConfig settings = config.load(Map.of());
             PrintWriter out = spec.commandLine().getOut();
             String needle = matching == null ? null : matching.toLowerCase(Locale.ROOT);
             Predicate<DeadLetters.Letter> accept = l -> (sourceTopic == null || sourceTopic.equals(l.sourceTopic()))
                     && (needle == null || l.exception().toLowerCase(Locale.ROOT).contains(needle)
                     || (l.message() != null && l.message().toLowerCase(Locale.ROOT).contains(needle)));
-            try (DeadLetters dlq = new DeadLetters(settings, app, out)) {
-                DeadLetters.Replay r = dlq.replay(accept, fromBeginning, dryRun);
-                out.printf("holdfast dlq replay: %s%s: %,d read, %,d %s, %,d left out by the filters, %,d without a source topic%n",
-                        dlq.topic(), dryRun ? " (dry run)" : "", r.read(), r.replayed(), dryRun ? "would be replayed" : "replayed",
-                        r.filtered(), r.withoutSource());
-                r.byTopic().forEach((topic, n) -> out.printf("  %,8d  -> %s%n", n, topic));
-            }
+            DeadLetters dlq = target.open(out);
+            DeadLetters.Replay r = dlq.replay(accept, fromBeginning, dryRun);
+            out.printf("holdfast dlq replay: %s%s: %,d read, %,d %s, %,d left out by the filters, %,d without a source topic%n",
+                    dlq.topic(), dryRun ? " (dry run)" : "", r.read(), r.replayed(), dryRun ? "would be replayed" : "replayed",
+                    r.filtered(), r.withoutSource());
+            r.byTopic().forEach((topic, n) -> out.printf("  %,8d  -> %s%n", n, topic));
+            out.flush();
             return 0;
         }
     }

@@ -105,7 +105,7 @@ final class Rendered {
 
     /**
      * The environment as the process sees it: plain values as they are, values from the downward API
-     * or a Secret as a placeholder naming their source ({@code field-<path>}, {@code secret:<name>}, the
+     * or a Secret as a stand-in naming their source ({@code field-<path>}, {@code secret:<name>}, the
      * latter shaped to pass a user:password check): what matters here is which key they set.
      */
     static Map<String, String> environment(JsonNode container) {

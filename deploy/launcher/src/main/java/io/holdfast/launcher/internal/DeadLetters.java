@@ -41,7 +41,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * nothing), so offering a record twice is harmless; offering it while its cause persists sends it back
  * to the dead-letter topic.
  */
-public final class DeadLetters implements AutoCloseable {
+public final class DeadLetters {
 
     public static final String SOURCE_TOPIC = "__streams.errors.topic";
     public static final String SOURCE_PARTITION = "__streams.errors.partition";
@@ -304,10 +304,5 @@ public final class DeadLetters implements AutoCloseable {
     static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    @Override
-    public void close() {
-        progress.flush();
     }
 }
