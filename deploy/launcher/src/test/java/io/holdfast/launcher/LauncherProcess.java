@@ -20,6 +20,7 @@ final class LauncherProcess implements AutoCloseable {
     private final String name;
     private final List<String> args;
     private final Path log;
+    private String javaOptions;
     private Process process;
     private int starts;
     private final List<Long> pids = new ArrayList<>();
@@ -32,6 +33,12 @@ final class LauncherProcess implements AutoCloseable {
         Files.deleteIfExists(log);
     }
 
+    /** JVM options for every later start ({@code HOLDFAST_JAVA_OPTS} of the launcher script). */
+    LauncherProcess javaOptions(String options) {
+        this.javaOptions = options;
+        return this;
+    }
+
     LauncherProcess start() throws IOException {
         starts++;
         List<String> command = new ArrayList<>();
@@ -39,8 +46,12 @@ final class LauncherProcess implements AutoCloseable {
         command.addAll(args);
         Files.writeString(log, "---- start " + starts + ": " + String.join(" ", args) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (javaOptions != null) {
+            builder.environment().put("HOLDFAST_JAVA_OPTS", javaOptions);
+        }
+        process = builder.start();
         pids.add(process.pid());
         return this;
     }
