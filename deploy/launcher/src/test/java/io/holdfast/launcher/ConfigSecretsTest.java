@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code holdfast config --effective} shows every secret masked, whether it is written in the settings file
  * or read from another file through Kafka's {@code FileConfigProvider} ({@code ${file:PATH:KEY}}); the
  * environment's secrets are covered by {@link SecretsStayHiddenIT}, which can give a process its environment.
+ * Bad credential and TLS settings end a command with one line, before it connects anywhere.
  */
 class ConfigSecretsTest {
 
@@ -36,5 +37,25 @@ class ConfigSecretsTest {
         assertTrue(run.out().contains("holdfast.db.password = [hidden]"), run.out());
         assertTrue(run.out().contains("holdfast.s3.secret.access.key = [hidden]"), run.out());
         assertTrue(run.out().contains("holdfast.http.operator.token = [hidden]"), run.out());
+    }
+
+    @Test
+    void badCredentialAndTlsSettingsAreOneLineErrors() {
+        String[] write = {"write", "--entities", "1", "--revisions", "1", "--rate", "1"};
+        CliRun halfKeys = CliRun.run(concat(write, "--set", "holdfast.s3.access.key.id=AKIAEXAMPLEKEYID"));
+        assertEquals(1, halfKeys.exit(), halfKeys.err());
+        halfKeys.assertOneLine("only holdfast.s3.access.key.id is set");
+        CliRun badMode = CliRun.run(concat(write, "--set", "holdfast.db.ssl.mode=required"));
+        assertEquals(1, badMode.exit(), badMode.err());
+        badMode.assertOneLine("Invalid value required for configuration holdfast.db.ssl.mode");
+        CliRun noCa = CliRun.run(concat(write, "--set", "holdfast.db.ssl.mode=verify-full", "--set", "holdfast.db.ssl.ca=/nonexistent/ca.pem"));
+        assertEquals(1, noCa.exit(), noCa.err());
+        noCa.assertOneLine("holdfast.db.ssl.ca");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 }
