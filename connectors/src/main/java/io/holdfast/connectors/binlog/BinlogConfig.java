@@ -1,5 +1,6 @@
 package io.holdfast.connectors.binlog;
 
+import io.holdfast.connectors.store.DbTls;
 import io.holdfast.connectors.store.StoreConfig;
 import io.holdfast.topology.config.ConfigSources;
 import io.holdfast.topology.config.HoldfastConfig;
@@ -43,11 +44,13 @@ public final class BinlogConfig extends HoldfastConfig {
     public BinlogConfig(Map<?, ?> props) {
         super(DEFINITION, withoutPassthrough(props));
         this.debeziumOverrides = passthrough(props);
+        StoreConfig.checkCombinations(this);
     }
 
     private BinlogConfig(Map<?, ?> props, boolean refuseUnknownHoldfastKeys) {
         super(DEFINITION, withoutPassthrough(props), refuseUnknownHoldfastKeys);
         this.debeziumOverrides = passthrough(props);
+        StoreConfig.checkCombinations(this);
     }
 
     /** These settings out of {@code props} already validated against every component's keys (by the launcher). */
@@ -135,6 +138,11 @@ public final class BinlogConfig extends HoldfastConfig {
 
     public Password dbPassword() {
         return getPassword(StoreConfig.DB_PASSWORD);
+    }
+
+    /** TLS to the database, as the pools use it. */
+    public DbTls dbTls() {
+        return DbTls.of(this);
     }
 
     /** Host, port and database of {@code holdfast.db.url}. */

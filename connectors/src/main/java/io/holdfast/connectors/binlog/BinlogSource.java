@@ -12,7 +12,6 @@ import io.holdfast.connectors.binlog.internal.SettingsCheck;
 import io.holdfast.connectors.binlog.internal.SourceDatabase;
 import io.holdfast.connectors.binlog.internal.StoredState;
 import io.holdfast.topology.catalog.TopicCatalog;
-import io.holdfast.topology.config.HoldfastConfig;
 import io.holdfast.topology.http.AppHttpServer;
 import io.holdfast.topology.http.HttpReply;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -158,7 +157,7 @@ public final class BinlogSource implements AutoCloseable {
     }
 
     private void run(Properties engineProperties, DestinationTopics topics) {
-        http = AppHttpServer.start(config.getString(HoldfastConfig.HTTP_BIND_ADDRESS), config.getInt(HoldfastConfig.HTTP_PORT));
+        http = AppHttpServer.start(config);
         http.route("/live", r -> isLive() ? HttpReply.text(200, "live\n")
                 : HttpReply.text(503, "not live: " + failure().map(Throwable::getMessage).orElse("engine stopped") + "\n"));
         http.route("/ready", r -> isStreaming() ? HttpReply.text(200, "ready\n") : HttpReply.text(503, "not streaming yet\n"));

@@ -1,25 +1,28 @@
 package io.holdfast.connectors.binlog;
 
+import io.holdfast.connectors.store.DbTls;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The Debezium connectors the binlog source can run. They differ in class name, in how TLS is switched
- * off, and in whether they read a MySQL-protocol binlog (MariaDB, MySQL: server id, schema history,
+ * The Debezium connectors the binlog source can run. They differ in class name, in how they spell the
+ * TLS modes, and in whether they read a MySQL-protocol binlog (MariaDB, MySQL: server id, schema history,
  * database include list) or a VStream (Vitess: keyspace, no schema history).
  */
 public enum ConnectorFlavor {
-    MARIADB("io.debezium.connector.mariadb.MariaDbConnector", "disable", true),
-    MYSQL("io.debezium.connector.mysql.MySqlConnector", "disabled", true),
+    // database.ssl.mode per DbTls.Mode (disable, trust, verify-ca, verify-full): the MariaDB connector uses
+    // Connector/J's words, the MySQL connector MySQL's; Vitess connects to vtgate over gRPC, without these.
+    MARIADB("io.debezium.connector.mariadb.MariaDbConnector", new String[] {"disable", "trust", "verify-ca", "verify-full"}, true),
+    MYSQL("io.debezium.connector.mysql.MySqlConnector", new String[] {"disabled", "required", "verify_ca", "verify_identity"}, true),
     VITESS("io.debezium.connector.vitess.VitessConnector", null, false);
 
     private final String connectorClass;
-    private final String sslDisabledValue;
+    private final String[] sslModeValues;
     private final boolean readsBinlog;
 
-    ConnectorFlavor(String connectorClass, String sslDisabledValue, boolean readsBinlog) {
+    ConnectorFlavor(String connectorClass, String[] sslModeValues, boolean readsBinlog) {
         this.connectorClass = connectorClass;
-        this.sslDisabledValue = sslDisabledValue;
+        this.sslModeValues = sslModeValues;
         this.readsBinlog = readsBinlog;
     }
 
@@ -27,9 +30,9 @@ public enum ConnectorFlavor {
         return connectorClass;
     }
 
-    /** {@code database.ssl.mode} meaning "no TLS" for this connector (the two connectors spell it differently). */
-    public Optional<String> sslDisabledValue() {
-        return Optional.ofNullable(sslDisabledValue);
+    /** This connector's {@code database.ssl.mode} for {@code mode}; empty for a connector without that setting. */
+    public Optional<String> sslModeValue(DbTls.Mode mode) {
+        return sslModeValues == null ? Optional.empty() : Optional.of(sslModeValues[mode.ordinal()]);
     }
 
     /** True for the connectors that read a binlog as a replica (server id, schema history, include lists). */

@@ -1,6 +1,5 @@
 package io.holdfast.connectors.binlog;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,10 +9,9 @@ import org.apache.kafka.common.config.ConfigException;
  * Where a MySQL-protocol JDBC URL points: Debezium takes host, port and database as separate settings,
  * holdfast takes one URL ({@code holdfast.db.url}) for every component, so the binlog source reads them
  * out of it. With several hosts (failover URLs) the first is the one captured.
- *
- * @param sslDisabled the URL turns TLS off ({@code sslMode=disable}, {@code useSSL=false}): Debezium must too
+ * TLS is read from the settings and the URL by {@link io.holdfast.connectors.store.DbTls}.
  */
-public record JdbcLocation(String host, int port, Optional<String> database, boolean sslDisabled) {
+public record JdbcLocation(String host, int port, Optional<String> database) {
 
     private static final int DEFAULT_PORT = 3306;
     private static final Pattern URL = Pattern.compile(
@@ -33,20 +31,7 @@ public record JdbcLocation(String host, int port, Optional<String> database, boo
         }
         int port = hp.group(2) == null ? DEFAULT_PORT : Integer.parseInt(hp.group(2));
         String database = m.group(2) == null || m.group(2).isBlank() ? null : m.group(2);
-        return new JdbcLocation(hp.group(1), port, Optional.ofNullable(database), tlsOff(m.group(3)));
-    }
-
-    private static boolean tlsOff(String query) {
-        if (query == null) {
-            return false;
-        }
-        for (String option : query.split("&")) {
-            String o = option.toLowerCase(Locale.ROOT);
-            if (o.equals("sslmode=disable") || o.equals("sslmode=disabled") || o.equals("usessl=false")) {
-                return true;
-            }
-        }
-        return false;
+        return new JdbcLocation(hp.group(1), port, Optional.ofNullable(database));
     }
 
     @Override

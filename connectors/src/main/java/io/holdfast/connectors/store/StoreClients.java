@@ -8,8 +8,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -44,24 +47,70 @@ public final class StoreClients implements AutoCloseable {
         if (!endpoint.isEmpty()) {
             b.endpointOverride(URI.create(endpoint));
         }
-        String keyId = config.getString(StoreConfig.S3_ACCESS_KEY_ID);
-        b.credentialsProvider(keyId.isEmpty() ? DefaultCredentialsProvider.builder().build()
-                : StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId,
-                        config.getPassword(StoreConfig.S3_SECRET_ACCESS_KEY).value())));
+        b.credentialsProvider(s3Credentials(config));
         return b.build();
     }
 
     /**
-     * MariaDB Connector/J's own pool. The URL's options are kept; user, password and pool size are added
+     * Explicit keys when both are configured ({@link StoreConfig} refuses one alone), else the SDK's default chain,
+     * so that a role (EKS IRSA, ECS task role, instance profile) or the usual AWS_* variables work without
+     * holdfast settings.
+     */
+    public static AwsCredentialsProvider s3Credentials(StoreConfig config) {
+        String keyId = config.getString(StoreConfig.S3_ACCESS_KEY_ID);
+        if (!keyId.isEmpty()) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId,
+                    config.getPassword(StoreConfig.S3_SECRET_ACCESS_KEY).value()));
+        }
+        return new DefaultChain(DefaultCredentialsProvider.builder().build());
+    }
+
+    /**
+     * The default chain with a failure that says where holdfast looked: the SDK's own message lists the
+     * providers' class names, not the settings an operator can change.
+     */
+    static final class DefaultChain implements AwsCredentialsProvider {
+
+        private final DefaultCredentialsProvider chain;
+
+        DefaultChain(DefaultCredentialsProvider chain) {
+            this.chain = chain;
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            try {
+                return chain.resolveCredentials();
+            } catch (SdkClientException e) {
+                throw SdkClientException.create("no S3 credentials: " + StoreConfig.S3_ACCESS_KEY_ID + " and "
+                        + StoreConfig.S3_SECRET_ACCESS_KEY + " are not set and the AWS default chain found none "
+                        + "(aws.accessKeyId/aws.secretAccessKey, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, web identity, "
+                        + "profile, container or instance role)", e);
+            }
+        }
+
+        DefaultCredentialsProvider chain() {
+            return chain;
+        }
+
+        @Override
+        public String toString() {
+            return "holdfast default chain (" + chain + ")";
+        }
+    }
+
+    /**
+     * MariaDB Connector/J's own pool. The URL's options are kept; TLS ({@link DbTls}), user, password and pool size are added
      * as connection options (never logged: the pool is built from them, the URL printed is the configured one).
      */
     public static MariaDbPoolDataSource pool(StoreConfig config) {
         String url = config.getString(StoreConfig.DB_URL);
-        String sep = url.contains("?") ? "&" : "?";
+        String withTls = config.dbTls().withJdbcOptions(url);
+        String sep = withTls.contains("?") ? "&" : "?";
         // A pool name of its own: Connector/J shares one pool among data sources of the same configuration, and
         // closing any of them closed it under the others (the reconcile executor lost its connections when a
         // writer in the same process closed its clients).
-        String full = url + sep + "maxPoolSize=" + config.getInt(StoreConfig.DB_POOL_SIZE) + "&poolName=holdfast-"
+        String full = withTls + sep + "maxPoolSize=" + config.getInt(StoreConfig.DB_POOL_SIZE) + "&poolName=holdfast-"
                 + POOLS.incrementAndGet();
         try {
             // Credentials first: setting the URL opens the pool at once, and each later setter re-opens it (with

@@ -77,12 +77,10 @@ class BinlogConfigTest {
         assertEquals("vtgate", plain.host());
         assertEquals(15306, plain.port());
         assertEquals(Optional.of("commerce"), plain.database());
-        assertFalse(plain.sslDisabled());
         JdbcLocation failover = JdbcLocation.parse("k", "jdbc:mariadb:sequential://a,b:3310/?useSSL=false");
         assertEquals("a", failover.host());
         assertEquals(3306, failover.port());
         assertEquals(Optional.empty(), failover.database());
-        assertTrue(failover.sslDisabled());
         assertThrows(ConfigException.class, () -> JdbcLocation.parse("k", "jdbc:postgresql://h/db"));
         assertEquals(ConnectorFlavor.VITESS, ConnectorFlavor.of("io.debezium.connector.vitess.VitessConnector"));
         assertEquals(ConnectorFlavor.MARIADB, ConnectorFlavor.of("MariaDB"));

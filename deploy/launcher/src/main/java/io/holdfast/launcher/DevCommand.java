@@ -27,8 +27,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -140,7 +142,15 @@ final class DevCommand implements Callable<Integer> {
                 defaults.putAll(scenario.settings());
             }
             Map<String, String> settings = config.validated(withKafka(stack, defaults));
-            http = AppHttpServer.start("127.0.0.1", httpPort);
+            // The dashboard's actions need an operator token: the configured one, else one made for this run and
+            // known only to this process and its page (never printed).
+            String operatorToken = HoldfastConfig.ofValidated(settings).getPassword(HoldfastConfig.HTTP_OPERATOR_TOKEN).value();
+            if (operatorToken.isEmpty()) {
+                byte[] random = new byte[32];
+                new SecureRandom().nextBytes(random);
+                operatorToken = HexFormat.of().formatHex(random);
+            }
+            http = AppHttpServer.start("127.0.0.1", httpPort).operatorToken(operatorToken);
             AppHttpServer status = http;
             status.route("/live", r -> HttpReply.text(200, "live\n"));
             status.route("/status", r -> HttpReply.json(200, statusJson(stack, catalog)));
@@ -162,7 +172,8 @@ final class DevCommand implements Callable<Integer> {
                 DevSystem running = system;
                 status.route("/ready", r -> running.failure().isEmpty() ? HttpReply.text(200, "ready\n")
                         : HttpReply.text(503, running.failure().get() + " is down\n"));
-                DashboardServer.serve(status, new DevOverview(system, scenario == null ? "dev" : "scenario " + scenario.name()), control);
+                DashboardServer.serve(status, new DevOverview(system, scenario == null ? "dev" : "scenario " + scenario.name()), control,
+                        operatorToken);
                 printEndpoints(out, stack, catalog, topics, status.port(), system, root, began);
                 code = scenario == null ? superviseUntilStopped(system, stop, out)
                         : play(scenario, () -> ((SystemScenario) scenario).play(running, out), running::failure, stop, out, root);

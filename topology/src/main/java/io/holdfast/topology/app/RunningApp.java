@@ -92,8 +92,7 @@ public final class RunningApp implements AutoCloseable {
         String applicationId = StreamsDefaults.applicationId(app.name(), config);
         Topology topology = app.buildTopology(new AppContext(applicationId, config, catalog, metrics));
 
-        AppHttpServer http = AppHttpServer.start(config.getString(HoldfastConfig.HTTP_BIND_ADDRESS),
-                config.getInt(HoldfastConfig.HTTP_PORT));
+        AppHttpServer http = AppHttpServer.start(config);
         try {
             String advertised = config.getString(HoldfastConfig.HTTP_ADVERTISED_HOST);
             HostInfo self = new HostInfo(advertised.isEmpty() ? http.bindAddress() : advertised, http.port());

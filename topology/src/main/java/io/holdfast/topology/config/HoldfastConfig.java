@@ -32,6 +32,7 @@ public class HoldfastConfig extends AbstractConfig {
     public static final String HTTP_BIND_ADDRESS = "holdfast.http.bind.address";
     public static final String HTTP_PORT = "holdfast.http.port";
     public static final String HTTP_ADVERTISED_HOST = "holdfast.http.advertised.host";
+    public static final String HTTP_OPERATOR_TOKEN = "holdfast.http.operator.token";
     public static final String SHUTDOWN_TIMEOUT_MS = "holdfast.shutdown.timeout.ms";
     public static final String THREAD_REPLACEMENTS_MAX = "holdfast.thread.replacements.max";
     public static final String THREAD_REPLACEMENTS_WINDOW_MS = "holdfast.thread.replacements.window.ms";
@@ -107,6 +108,11 @@ public class HoldfastConfig extends AbstractConfig {
                 .define(HTTP_ADVERTISED_HOST, Type.STRING, "", Importance.LOW,
                         "Host name other instances use to reach this one's HTTP server for routed state queries "
                                 + "(application.server); empty means the bind address.")
+                .define(HTTP_OPERATOR_TOKEN, Type.PASSWORD, "", Importance.MEDIUM,
+                        "Bearer token that operator actions over HTTP (POST) must carry as 'Authorization: Bearer <token>'; "
+                                + "empty disables them (every endpoint is then read-only). Give it through "
+                                + "HOLDFAST_HTTP_OPERATOR_TOKEN or a config provider. `holdfast dev` makes one per run for its "
+                                + "dashboard when none is set.")
                 .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.MEDIUM,
                         "How long a graceful shutdown may take (commit, flush, leave the group) before it is cut short.")
                 .define(THREAD_REPLACEMENTS_MAX, Type.INT, 5, Range.atLeast(0), Importance.LOW,

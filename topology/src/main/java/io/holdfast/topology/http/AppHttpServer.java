@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import io.holdfast.topology.config.HoldfastConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * built-in server (no framework to start or secure). Routes are matched by longest path prefix.
  * GET is served by {@link #route}. POST only where a process registers an {@link #action} (the dev
  * dashboard, whose actions write operator instructions to the {@code control} topic: state is never
- * changed through HTTP itself); elsewhere a POST is refused.
+ * changed through HTTP itself); elsewhere a POST is refused. An action also needs the operator token
+ * ({@value HoldfastConfig#HTTP_OPERATOR_TOKEN}) as {@code Authorization: Bearer}: without a token configured,
+ * actions are refused too, so a server is read-only unless someone chose otherwise.
  */
 public final class AppHttpServer implements AutoCloseable {
 
@@ -34,12 +40,21 @@ public final class AppHttpServer implements AutoCloseable {
     private final Map<String, Function<HttpRequest, HttpReply>> routes =
             new ConcurrentSkipListMap<>(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
     private final Map<String, BiFunction<HttpRequest, byte[], HttpReply>> actions = new ConcurrentHashMap<>();
+    /** SHA-256 of the operator token; null while none is configured (actions refused). */
+    private volatile byte[] operatorTokenDigest;
 
     private AppHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
     }
 
+    /** On {@value HoldfastConfig#HTTP_BIND_ADDRESS}:{@value HoldfastConfig#HTTP_PORT}, actions guarded by the operator token. */
+    public static AppHttpServer start(HoldfastConfig config) {
+        return start(config.getString(HoldfastConfig.HTTP_BIND_ADDRESS), config.getInt(HoldfastConfig.HTTP_PORT))
+                .operatorToken(config.getPassword(HoldfastConfig.HTTP_OPERATOR_TOKEN).value());
+    }
+
+    /** On {@code bindAddress}:{@code port}; no operator token, so actions are refused until {@link #operatorToken} is given one. */
     public static AppHttpServer start(String bindAddress, int port) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 64);
@@ -72,6 +87,20 @@ public final class AppHttpServer implements AutoCloseable {
     public AppHttpServer action(String path, BiFunction<HttpRequest, byte[], HttpReply> handler) {
         actions.put(path, handler);
         return this;
+    }
+
+    /** The token POST actions must carry as {@code Authorization: Bearer <token>}; empty refuses every action. */
+    public AppHttpServer operatorToken(String token) {
+        operatorTokenDigest = token == null || token.isEmpty() ? null : sha256(token);
+        return this;
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     public int port() {
@@ -112,6 +141,10 @@ public final class AppHttpServer implements AutoCloseable {
     static final int MAX_ACTION_BODY = 16 * 1024;
 
     private HttpReply act(HttpExchange exchange, BiFunction<HttpRequest, byte[], HttpReply> action) throws IOException {
+        HttpReply refused = authorize(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (refused != null) {
+            return refused;
+        }
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith(HttpReply.JSON)) {
             return HttpReply.json(415, "{\"error\":\"send Content-Type: application/json\"}");
@@ -134,6 +167,27 @@ public final class AppHttpServer implements AutoCloseable {
             return HttpReply.json(500, "{\"error\":\"" + e.getClass().getSimpleName() + "\"}");
         }
     }
+
+    /** Null when {@code authorization} carries the operator token, else the refusal. */
+    private HttpReply authorize(String authorization) {
+        byte[] expected = operatorTokenDigest;
+        if (expected == null) {
+            return HttpReply.json(403, "{\"error\":\"operator actions are disabled here: no " + HoldfastConfig.HTTP_OPERATOR_TOKEN
+                    + " is configured\"}");
+        }
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return HttpReply.json(401, "{\"error\":\"send the operator token as Authorization: Bearer <token>\"}")
+                    .withHeader("WWW-Authenticate", "Bearer realm=\"holdfast\"");
+        }
+        // Digests of equal length compared in constant time: the time taken tells nothing about the token.
+        if (!MessageDigest.isEqual(expected, sha256(authorization.substring(BEARER.length()).trim()))) {
+            log.warn("HTTP POST refused: wrong operator token");
+            return HttpReply.json(403, "{\"error\":\"wrong operator token\"}");
+        }
+        return null;
+    }
+
+    private static final String BEARER = "Bearer ";
 
     private HttpReply dispatch(HttpRequest request) {
         for (Map.Entry<String, Function<HttpRequest, HttpReply>> route : routes.entrySet()) {

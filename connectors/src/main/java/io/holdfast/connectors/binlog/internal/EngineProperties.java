@@ -3,8 +3,13 @@ package io.holdfast.connectors.binlog.internal;
 import io.holdfast.connectors.binlog.BinlogConfig;
 import io.holdfast.connectors.binlog.ConnectorFlavor;
 import io.holdfast.connectors.binlog.JdbcLocation;
+import io.holdfast.connectors.store.DbTls;
 import io.holdfast.topology.catalog.TopicCatalog;
 import io.holdfast.topology.config.HoldfastConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -45,9 +50,7 @@ public final class EngineProperties {
         p.put("database.port", String.valueOf(location.port()));
         p.put("database.user", config.dbUser());
         p.put("database.password", config.dbPassword().value());
-        if (location.sslDisabled()) {
-            flavor.sslDisabledValue().ifPresent(v -> p.put("database.ssl.mode", v));
-        }
+        p.putAll(tls(config, flavor));
         p.put("topic.prefix", catalog.debeziumTopicPrefix());
         p.put("table.include.list", String.join(",", qualified(db, cdc.revisionsTable()), qualified(db, cdc.headsTable()), signal));
         p.put("include.schema.changes", "false");
@@ -94,6 +97,35 @@ public final class EngineProperties {
         Properties props = new Properties();
         props.putAll(p);
         return props;
+    }
+
+    /**
+     * {@code database.ssl.*} for {@code flavor}: the mode always (so Debezium does exactly what the pools do,
+     * never its own default), and a truststore made of {@code holdfast.db.ssl.ca} when one is given.
+     */
+    static Map<String, String> tls(BinlogConfig config, ConnectorFlavor flavor) {
+        DbTls tls = config.dbTls();
+        Map<String, String> p = new TreeMap<>();
+        if (flavor.sslModeValue(tls.mode()).isEmpty()) {
+            return p;
+        }
+        if (tls.ca().isPresent()) {
+            p.putAll(tls.debeziumTruststore(truststoreDir()));
+        }
+        p.put("database.ssl.mode", flavor.sslModeValue(tls.mode()).get());
+        return p;
+    }
+
+    /** A private directory for the truststore (public certificates only); gone when the JVM exits. */
+    private static Path truststoreDir() {
+        try {
+            Path dir = Files.createTempDirectory("holdfast-binlog-tls-");
+            dir.toFile().deleteOnExit();
+            dir.resolve(DbTls.TRUSTSTORE_FILE).toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for the database truststore: " + e.getMessage(), e);
+        }
     }
 
     /** The configured {@code bootstrap.servers}; there is no sensible default. */

@@ -37,6 +37,7 @@ public final class SourceDatabase {
         props.setProperty("connectTimeout", String.valueOf(config.connectTimeout().toMillis()));
         // Connector/J 3 takes jdbc:mysql: URLs only when asked to.
         props.setProperty("permitMysqlScheme", "true");
+        config.dbTls().jdbcOptions().forEach(props::setProperty);
         return DriverManager.getConnection(config.dbUrl(), props);
     }
 

@@ -20,6 +20,11 @@ import java.util.Set;
  * fetched from elsewhere), {@code /api/overview} ({@link DevOverview}) and {@code POST /api/control},
  * which writes an operator instruction to the {@code control} topic like {@code holdfast control}
  * does; the page then sees it take effect through the apps.
+ *
+ * <p>{@code POST /api/control} needs the server's operator token; the page carries it (a {@code meta} element),
+ * so the dashboard's buttons work. Other origins cannot read the page (no CORS), and the page is served only
+ * to requests naming a loopback host, so a DNS-rebinding page (its own host name resolved to 127.0.0.1) gets
+ * no token either.
  */
 public final class DashboardServer {
 
@@ -37,12 +42,20 @@ public final class DashboardServer {
         this.control = control;
     }
 
-    /** Adds the dashboard's routes to {@code http}; {@code control} writes the instructions (the caller closes it). */
-    public static void serve(AppHttpServer http, DevOverview overview, ControlWriter control) {
+    /**
+     * Adds the dashboard's routes to {@code http}; {@code control} writes the instructions (the caller closes it).
+     * {@code operatorToken} is the one {@code http} checks actions against; the page hands it to its script.
+     */
+    public static void serve(AppHttpServer http, DevOverview overview, ControlWriter control, String operatorToken) {
         DashboardServer dashboard = new DashboardServer(overview, control);
-        HttpReply page = asset("index.html");
-        http.route("/", r -> r.path().equals("/") || r.path().equals("/index.html") ? page
-                : HttpReply.text(404, "no such page: " + r.path() + "\n"));
+        HttpReply page = pageWithToken(operatorToken);
+        http.route("/", r -> {
+            if (!r.path().equals("/") && !r.path().equals("/index.html")) {
+                return HttpReply.text(404, "no such page: " + r.path() + "\n");
+            }
+            return isLoopbackHost(r.header("Host").orElse("")) ? page
+                    : HttpReply.text(403, "the dashboard answers to http://127.0.0.1:<port>/ or http://localhost:<port>/ only\n");
+        });
         http.route("/dashboard", r -> {
             String name = r.pathAfter("/dashboard");
             return ASSET_NAMES.contains(name) ? asset(name) : HttpReply.text(404, "no such asset: " + name + "\n");
@@ -80,6 +93,26 @@ public final class DashboardServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final String TOKEN_PLACEHOLDER = "<meta name=\"holdfast-operator-token\" content=\"\">";
+
+    static HttpReply pageWithToken(String token) {
+        HttpReply page = asset("index.html");
+        String html = new String(page.body(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!html.contains(TOKEN_PLACEHOLDER)) {
+            throw new IllegalStateException("the dashboard page has no operator token placeholder");
+        }
+        String attribute = token.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+        html = html.replace(TOKEN_PLACEHOLDER, "<meta name=\"holdfast-operator-token\" content=\"" + attribute + "\">");
+        return new HttpReply(page.status(), page.contentType(), html.getBytes(java.nio.charset.StandardCharsets.UTF_8), page.headers());
+    }
+
+    /** {@code Host} names 127.0.0.1, localhost or [::1] (any port). */
+    static boolean isLoopbackHost(String host) {
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+        return name.equals("127.0.0.1") || name.equalsIgnoreCase("localhost") || name.equals("[::1]");
     }
 
     private static HttpReply error(int status, String message) {

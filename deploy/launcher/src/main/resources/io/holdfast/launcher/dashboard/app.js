@@ -195,6 +195,11 @@
 
   const ACTION_BUTTONS = ['btn-pause', 'btn-resume', 'btn-dry-run-on', 'btn-dry-run-off'];
 
+  function operatorToken() {
+    const meta = document.querySelector('meta[name="holdfast-operator-token"]');
+    return meta ? meta.content : '';
+  }
+
   async function sendControl(action) {
     const resultEl = $('control-result');
     const reason = $('control-reason').value;
@@ -207,7 +212,8 @@
       const resp = await fetch('/api/control', {
         method: 'POST',
         cache: 'no-store',
-        headers: { 'Content-Type': 'application/json' },
+        // The operator token the dev server put in this page: POST actions need it as a bearer token.
+        headers: { 'Content-Type': 'application/json', 'Authorization': 'Bearer ' + operatorToken() },
         body: JSON.stringify({ action: action, shard: shard, reason: reason }),
       });
       const text = await resp.text();
