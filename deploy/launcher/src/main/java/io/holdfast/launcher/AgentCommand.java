@@ -3,6 +3,7 @@ package io.holdfast.launcher;
 import io.holdfast.connectors.metrics.AgentConfig;
 import io.holdfast.connectors.metrics.NodeAgent;
 import io.holdfast.launcher.internal.ConfigOptions;
+import io.holdfast.launcher.internal.ProcessEndpoints;
 import io.holdfast.launcher.internal.StatusLoop;
 import io.holdfast.launcher.internal.StopSignal;
 import java.io.PrintWriter;
@@ -35,11 +36,12 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         StopSignal stop = StopSignal.install();
-        AgentConfig settings = AgentConfig.ofValidated(config.validated(java.util.Map.of()));
+        AgentConfig settings = AgentConfig.ofValidated(config.validated(ProcessEndpoints.DEFAULTS));
         NodeAgent agent = NodeAgent.start(settings);
-        try {
-            out.printf("holdfast agent: publishing %s of node %s to %s every %d ms; Ctrl-C stops%n",
-                    String.join(", ", agent.initialDevices()), settings.node(), agent.topic(), settings.period().toMillis());
+        try (ProcessEndpoints endpoints = new ProcessEndpoints().serve(settings, agent::failure)) {
+            out.printf("holdfast agent: publishing %s of node %s to %s every %d ms; %s; Ctrl-C stops%n",
+                    String.join(", ", agent.initialDevices()), settings.node(), agent.topic(), settings.period().toMillis(),
+                    endpoints.describe());
             out.flush();
             StatusLoop.run("agent", stop, STATUS_EVERY, out, () -> agent.status().oneLine(), agent::failure);
             out.printf("holdfast agent: stopping (%s)%n", stop.reason());

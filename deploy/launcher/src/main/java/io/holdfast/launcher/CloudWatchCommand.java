@@ -3,6 +3,7 @@ package io.holdfast.launcher;
 import io.holdfast.connectors.metrics.CloudWatchConfig;
 import io.holdfast.connectors.metrics.CloudWatchPoller;
 import io.holdfast.launcher.internal.ConfigOptions;
+import io.holdfast.launcher.internal.ProcessEndpoints;
 import io.holdfast.launcher.internal.StatusLoop;
 import io.holdfast.launcher.internal.StopSignal;
 import java.io.PrintWriter;
@@ -35,11 +36,11 @@ final class CloudWatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         StopSignal stop = StopSignal.install();
-        CloudWatchConfig settings = CloudWatchConfig.ofValidated(config.validated(java.util.Map.of()));
+        CloudWatchConfig settings = CloudWatchConfig.ofValidated(config.validated(ProcessEndpoints.DEFAULTS));
         CloudWatchPoller poller = CloudWatchPoller.start(settings);
-        try {
-            out.printf("holdfast cloudwatch: polling %d EBS volumes every %d s to %s; Ctrl-C stops%n",
-                    poller.volumeIds().size(), settings.pollInterval().toSeconds(), poller.topic());
+        try (ProcessEndpoints endpoints = new ProcessEndpoints().serve(settings, poller::failure)) {
+            out.printf("holdfast cloudwatch: polling %d EBS volumes every %d s to %s; %s; Ctrl-C stops%n",
+                    poller.volumeIds().size(), settings.pollInterval().toSeconds(), poller.topic(), endpoints.describe());
             out.flush();
             StatusLoop.run("cloudwatch", stop, STATUS_EVERY, out, () -> poller.status().oneLine(), poller::failure);
             out.printf("holdfast cloudwatch: stopping (%s)%n", stop.reason());

@@ -10,9 +10,9 @@ import io.holdfast.connectors.store.StoreChecks;
 import io.holdfast.connectors.store.StoreClients;
 import io.holdfast.connectors.store.StoreConfig;
 import io.holdfast.launcher.internal.ConfigOptions;
+import io.holdfast.launcher.internal.ProcessEndpoints;
 import io.holdfast.launcher.internal.StatusLoop;
 import io.holdfast.launcher.internal.StopSignal;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,13 +63,14 @@ final class ExecuteCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            FleetExecutorConfig settings = FleetExecutorConfig.ofValidated(config.validated(Map.of()));
+            FleetExecutorConfig settings = FleetExecutorConfig.ofValidated(config.validated(ProcessEndpoints.DEFAULTS));
             VtctldFleetExecutor executor = VtctldFleetExecutor.fromConfig(settings);
             StopSignal stop = StopSignal.install();
             FleetCommandRunner runner = FleetCommandRunner.start(settings, settings.runnerSettings(), executor);
-            try {
-                out.printf("holdfast execute fleet: %s against vtctld %s as %s (group %s); %s; Ctrl-C stops%n", executor.settings().binary(),
-                        executor.settings().server(), executor.name(), settings.runnerSettings().groupId(), hooks(settings));
+            try (ProcessEndpoints endpoints = new ProcessEndpoints().serve(settings, runner::failure)) {
+                out.printf("holdfast execute fleet: %s against vtctld %s as %s (group %s); %s; %s; Ctrl-C stops%n",
+                        executor.settings().binary(), executor.settings().server(), executor.name(), settings.runnerSettings().groupId(),
+                        hooks(settings), endpoints.describe());
                 out.flush();
                 StatusLoop.run("execute fleet", stop, STATUS_EVERY, out, () -> runner.status().oneLine(), runner::failure);
                 out.printf("holdfast execute fleet: stopping (%s)%n", stop.reason());
@@ -115,20 +116,21 @@ final class ExecuteCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            ReconcileExecutorConfig settings = ReconcileExecutorConfig.ofValidated(config.validated(Map.of()));
+            ReconcileExecutorConfig settings = ReconcileExecutorConfig.ofValidated(config.validated(ProcessEndpoints.DEFAULTS));
             ReconcileCommandRunner.Settings runnerSettings = settings.runnerSettings();
             StoreConfig store = settings.store();
             StopSignal stop = StopSignal.install();
-            try (StoreClients clients = StoreClients.open(store)) {
+            try (StoreClients clients = StoreClients.open(store); ProcessEndpoints endpoints = new ProcessEndpoints()) {
                 // Before any command is taken: a wrong bucket or database would otherwise fail every one of them.
                 StoreChecks.requireBucket(clients.s3(), store.bucket());
                 StoreChecks.requireDatabase(clients.database(), store.getString(StoreConfig.DB_URL), false);
                 ReconcileCommandRunner runner = ReconcileCommandRunner.start(settings, runnerSettings, StoreRepairs.of(clients, store),
-                        new SimpleMeterRegistry());
+                        endpoints.registry());
                 try {
-                    out.printf("holdfast execute reconcile: %s on bucket %s and %s (group %s, %d entities at a time); Ctrl-C stops%n",
+                    endpoints.serve(settings, runner::failure);
+                    out.printf("holdfast execute reconcile: %s on bucket %s and %s (group %s, %d entities at a time); %s; Ctrl-C stops%n",
                             runnerSettings.executorName(), store.bucket(), store.getString(StoreConfig.DB_URL), runnerSettings.groupId(),
-                            runnerSettings.concurrency());
+                            runnerSettings.concurrency(), endpoints.describe());
                     out.flush();
                     StatusLoop.run("execute reconcile", stop, STATUS_EVERY, out, () -> runner.status().oneLine(), runner::failure);
                     out.printf("holdfast execute reconcile: stopping (%s)%n", stop.reason());

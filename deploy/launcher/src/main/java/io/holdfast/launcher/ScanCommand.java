@@ -5,9 +5,9 @@ import io.holdfast.connectors.scan.S3Scanner;
 import io.holdfast.connectors.scan.ScanConfig;
 import io.holdfast.connectors.scan.ScanListener;
 import io.holdfast.launcher.internal.ConfigOptions;
+import io.holdfast.launcher.internal.ProcessEndpoints;
 import io.holdfast.launcher.internal.StatusLoop;
 import io.holdfast.launcher.internal.StopSignal;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
@@ -52,7 +52,7 @@ final class ScanCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            ScanConfig settings = ScanConfig.ofValidated(config.validated(Map.of()));
+            ScanConfig settings = ScanConfig.ofValidated(config.validated(ProcessEndpoints.DEFAULTS));
             StopSignal stop = StopSignal.install();
             ScanListener passLines = new ScanListener() {
                 @Override
@@ -61,10 +61,13 @@ final class ScanCommand implements Runnable {
                     out.flush();
                 }
             };
-            S3Scanner scanner = S3Scanner.connect(settings, passLines, new SimpleMeterRegistry());
+            ProcessEndpoints endpoints = new ProcessEndpoints();
+            S3Scanner scanner = S3Scanner.connect(settings, passLines, endpoints.registry());
             try {
-                out.printf("holdfast scan s3: s3://%s/%s, pages of %d, %s; Ctrl-C stops%n", settings.bucket(), settings.prefix(),
-                        settings.pageSize(), once ? "one pass" : "a pass every " + settings.interval().toMillis() + " ms");
+                endpoints.serve(settings, scanner::failure);
+                out.printf("holdfast scan s3: s3://%s/%s, pages of %d, %s; %s; Ctrl-C stops%n", settings.bucket(), settings.prefix(),
+                        settings.pageSize(), once ? "one pass" : "a pass every " + settings.interval().toMillis() + " ms",
+                        endpoints.describe());
                 out.flush();
                 scanner.start(once, () -> stop.request(once ? "pass complete" : "scanner stopped"));
                 StatusLoop.run("scan s3", stop, STATUS_EVERY, out, () -> scanner.status().oneLine(), scanner::failure);
@@ -74,6 +77,7 @@ final class ScanCommand implements Runnable {
                 }
             } finally {
                 scanner.close();
+                endpoints.close();
             }
             if (scanner.failure().isPresent()) {
                 // Failed while stopping: StatusLoop had already returned.

@@ -140,6 +140,8 @@ class ScaleOutIT {
         p.setProperty("holdfast.reconciler.grace.ms", "3000");
         p.setProperty("holdfast.reconciler.retry.backoff.ms", "10000");
         p.setProperty("holdfast.reconciler.retry.backoff.max.ms", "60000");
+        // Every process on a free port (each app instance is given its own below, to be asked by the test).
+        p.setProperty(HoldfastConfig.HTTP_PORT, "0");
         p.setProperty("num.standby.replicas", "1");
         p.setProperty("session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
         p.setProperty("heartbeat.interval.ms", "1000");
