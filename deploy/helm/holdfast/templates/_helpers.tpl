@@ -98,6 +98,11 @@ Secrets are not here: see holdfast.secretEnv.
 {{- toJson (dict "holdfast.s3.endpoint" $s3.endpoint "holdfast.s3.region" $s3.region "holdfast.s3.path.style" $s3.pathStyle) -}}
 {{- end -}}
 
+{{/*
+dict with httpPort (a component's values): where its /live, /ready and /metrics are served, on every
+interface so that the kubelet and Prometheus reach them. Always set: the scanner, the executors, the
+agent and the CloudWatch poller otherwise take a free port, which nothing could probe.
+*/}}
 {{- define "holdfast.httpSettings" -}}
 {{- toJson (dict "holdfast.http.bind.address" "0.0.0.0" "holdfast.http.port" .httpPort) -}}
 {{- end -}}
@@ -217,13 +222,13 @@ affinity:
 {{- $settings = merge (include "holdfast.httpSettings" $v | fromJson) (include "holdfast.dbSettings" $root | fromJson) (dict "holdfast.binlog.server.id" $v.serverId) -}}
 {{- $config = $v.config -}}
 {{- else if eq .component "scanner" -}}
-{{- $settings = merge (include "holdfast.s3Settings" $root | fromJson) (dict "holdfast.scan.interval.ms" $v.intervalMs "holdfast.scan.page.size" $v.pageSize) -}}
+{{- $settings = merge (include "holdfast.httpSettings" $v | fromJson) (include "holdfast.s3Settings" $root | fromJson) (dict "holdfast.scan.interval.ms" $v.intervalMs "holdfast.scan.page.size" $v.pageSize) -}}
 {{- $config = $v.config -}}
 {{- else if eq .component "reconcile-executor" -}}
-{{- $settings = merge (include "holdfast.dbSettings" $root | fromJson) (include "holdfast.s3Settings" $root | fromJson) (dict "holdfast.executor.reconcile.concurrency" $v.concurrency) -}}
+{{- $settings = merge (include "holdfast.httpSettings" $v | fromJson) (include "holdfast.dbSettings" $root | fromJson) (include "holdfast.s3Settings" $root | fromJson) (dict "holdfast.executor.reconcile.concurrency" $v.concurrency) -}}
 {{- $config = $v.config -}}
 {{- else if eq .component "fleet-executor" -}}
-{{- $settings = dict "holdfast.fleet.vtctld.server" $v.vtctld.server "holdfast.fleet.vtctld.path" $v.vtctld.path -}}
+{{- $settings = merge (include "holdfast.httpSettings" $v | fromJson) (dict "holdfast.fleet.vtctld.server" $v.vtctld.server "holdfast.fleet.vtctld.path" $v.vtctld.path) -}}
 {{- range $op, $cmd := $v.hooks -}}
 {{- if $cmd -}}
 {{- $_ := set $settings (printf "holdfast.fleet.hook.%s.command" $op) $cmd -}}
@@ -231,11 +236,11 @@ affinity:
 {{- end -}}
 {{- $config = $v.config -}}
 {{- else if eq .component "agent" -}}
-{{- $settings = dict "holdfast.agent.period.ms" $v.periodMs -}}
+{{- $settings = merge (include "holdfast.httpSettings" $v | fromJson) (dict "holdfast.agent.period.ms" $v.periodMs) -}}
 {{- with $v.peerGroup }}{{ $_ := set $settings "holdfast.agent.peer.group" . }}{{ end -}}
 {{- $config = $v.config -}}
 {{- else if eq .component "cloudwatch" -}}
-{{- $settings = dict -}}
+{{- $settings = include "holdfast.httpSettings" $v | fromJson -}}
 {{- with $v.region }}{{ $_ := set $settings "holdfast.cloudwatch.region" . }}{{ end -}}
 {{- with $v.volumeIds }}{{ $_ := set $settings "holdfast.cloudwatch.volume.ids" . }}{{ end -}}
 {{- with $v.tagFilters }}{{ $_ := set $settings "holdfast.cloudwatch.tag.filters" . }}{{ end -}}

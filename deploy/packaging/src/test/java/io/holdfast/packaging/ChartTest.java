@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.marcnuri.helm.LintResult;
 import io.holdfast.packaging.ProcessSettings.Command;
 import java.io.IOException;
@@ -43,6 +44,8 @@ class ChartTest {
         OVERRIDES.put("reconciler.standbyReplicas", "2");
         OVERRIDES.put("health.standbyReplicas", "2");
         OVERRIDES.put("reconciler.httpPort", "9090");
+        OVERRIDES.put("scanner.httpPort", "9191");
+        OVERRIDES.put("agent.httpPort", "9292");
         OVERRIDES.put("reconciler.stateDir", "/data/streams");
         OVERRIDES.put("topics.prefix", "prod.");
         OVERRIDES.put("kafka.securityProtocol", "SASL_SSL");
@@ -62,13 +65,29 @@ class ChartTest {
         OVERRIDES.put("cloudwatch.tagFilters", "holdfast-role=vitess");
     }
 
-    /** The endpoints each command's process serves (checked against its source in {@link #probedEndpointsAreServed}). */
+    /**
+     * The endpoints each long-running command's process serves (checked against its source in
+     * {@link #probedEndpointsAreServed} where {@link #HTTP_SOURCE} names it). Every command a chart
+     * workload runs is here but {@code topics ensure}, a Job that ends.
+     */
     static final Map<Command, Set<String>> SERVED = Map.of(
             Command.RUN_RECONCILER, Set.of("/live", "/ready", "/metrics", "/topology"),
             Command.RUN_HEALTH, Set.of("/live", "/ready", "/metrics", "/topology"),
-            Command.CONNECT_BINLOG, Set.of("/live", "/ready", "/metrics"));
+            Command.CONNECT_BINLOG, Set.of("/live", "/ready", "/metrics"),
+            Command.SCAN_S3, Set.of("/live", "/ready", "/metrics"),
+            Command.EXECUTE_RECONCILE, Set.of("/live", "/ready", "/metrics"),
+            Command.EXECUTE_FLEET, Set.of("/live", "/ready", "/metrics"),
+            Command.AGENT, Set.of("/live", "/ready", "/metrics"),
+            Command.CLOUDWATCH, Set.of("/live", "/ready", "/metrics"));
 
-    /** Where each served endpoint is routed, so that a renamed route fails here. */
+    /** The commands the chart runs that end rather than serve: no probes, nothing to scrape. */
+    static final Set<Command> RUN_TO_COMPLETION = Set.of(Command.TOPICS_ENSURE);
+
+    /**
+     * Where each served endpoint is routed, so that a renamed route fails here. The HTTP servers of the
+     * scanner, the executors, the agent and the CloudWatch poller are not on this branch yet (they are
+     * being added on main): name their sources here once it is merged.
+     */
     static final Map<Command, String> HTTP_SOURCE = Map.of(
             Command.RUN_RECONCILER, "topology/src/main/java/io/holdfast/topology/app/RunningApp.java",
             Command.RUN_HEALTH, "topology/src/main/java/io/holdfast/topology/app/RunningApp.java",
@@ -268,23 +287,45 @@ class ChartTest {
     @ParameterizedTest
     @MethodSource("bothRenders")
     void probesAskTheAppsLiveAndReadyOnItsHttpPort(Rendered rendered) {
+        List<String> probed = new ArrayList<>();
         for (JsonNode w : rendered.workloads()) {
+            String name = Rendered.name(w);
             JsonNode container = Rendered.onlyContainer(w);
             Command command = Command.of(Rendered.args(container));
-            if (!SERVED.containsKey(command)) {
+            if (RUN_TO_COMPLETION.contains(command)) {
                 assertFalse(container.has("livenessProbe") || container.has("readinessProbe") || container.has("startupProbe"),
-                        () -> Rendered.name(w) + " serves no HTTP, yet is probed");
+                        () -> name + " runs to completion, yet is probed");
                 continue;
             }
+            // Every long-running process serves /live and /ready, and is probed on them.
+            assertTrue(SERVED.containsKey(command), () -> name + " runs " + command + ", which serves nothing this test knows");
+            probed.add(name);
+            // The port comes from the properties file (these commands' own default is a free port), on every interface.
+            Map<String, String> file = Rendered.asMap(rendered.configFile(w));
+            String filePort = file.get("holdfast.http.port");
+            assertTrue(filePort != null && Integer.parseInt(filePort) > 0, () -> name + " holdfast.http.port in its file: " + filePort);
+            assertEquals("0.0.0.0", file.get("holdfast.http.bind.address"), name);
             int port = Integer.parseInt(effective(rendered, w).get("holdfast.http.port"));
-            assertEquals("/live", container.path("livenessProbe").path("httpGet").path("path").asText(), Rendered.name(w));
-            assertEquals("/ready", container.path("readinessProbe").path("httpGet").path("path").asText(), Rendered.name(w));
+            assertEquals(Integer.parseInt(filePort), port, () -> name + ": the environment moves the port");
+            assertEquals(port, Rendered.containerPort(container, TextNode.valueOf("http")),
+                    () -> name + " container port http");
+            assertEquals("/live", container.path("livenessProbe").path("httpGet").path("path").asText(), name);
+            assertEquals("/ready", container.path("readinessProbe").path("httpGet").path("path").asText(), name);
             for (String probe : List.of("livenessProbe", "readinessProbe")) {
+                assertEquals("http", container.path(probe).path("httpGet").path("port").asText(), () -> name + " " + probe);
                 assertEquals(port, Rendered.containerPort(container, container.path(probe).path("httpGet").path("port")),
-                        () -> Rendered.name(w) + " " + probe);
+                        () -> name + " " + probe);
             }
         }
+        List<String> expected = new ArrayList<>(List.of("holdfast-reconciler", "holdfast-health", "holdfast-binlog", "holdfast-scanner",
+                "holdfast-reconcile-executor"));
+        if (rendered == overrides) {
+            expected.addAll(List.of("holdfast-fleet-executor", "holdfast-cloudwatch", "holdfast-agent"));
+        }
+        assertEquals(expected, probed);
         assertEquals(9090, Integer.parseInt(effective(overrides, overrides.get("StatefulSet", "holdfast-reconciler")).get("holdfast.http.port")));
+        assertEquals(9191, Integer.parseInt(effective(overrides, overrides.get("Deployment", "holdfast-scanner")).get("holdfast.http.port")));
+        assertEquals(9292, Integer.parseInt(effective(overrides, overrides.get("DaemonSet", "holdfast-agent")).get("holdfast.http.port")));
     }
 
     @Test
@@ -346,7 +387,19 @@ class ChartTest {
                         Rendered.containerPort(Rendered.onlyContainer(pods), port.path("targetPort")), Rendered.name(service));
             }
         }
-        assertEquals(List.of("holdfast-reconciler", "holdfast-health", "holdfast-binlog"), scraped);
+        // Every process that serves /metrics is scraped, the optional ones too when they are on.
+        List<String> expected = new ArrayList<>(List.of("holdfast-reconciler", "holdfast-health", "holdfast-binlog", "holdfast-scanner",
+                "holdfast-reconcile-executor"));
+        if (rendered == overrides) {
+            expected.addAll(List.of("holdfast-fleet-executor", "holdfast-agent", "holdfast-cloudwatch"));
+        }
+        assertEquals(expected, scraped);
+        for (JsonNode w : rendered.workloads()) {
+            Command command = Command.of(Rendered.args(Rendered.onlyContainer(w)));
+            if (SERVED.getOrDefault(command, Set.of()).contains("/metrics")) {
+                assertTrue(scraped.contains(Rendered.name(w)), () -> Rendered.name(w) + " serves /metrics, but no scraped Service selects it");
+            }
+        }
     }
 
     @Test
@@ -357,6 +410,7 @@ class ChartTest {
         assertRefused(Map.of("cloudwatch.enabled", "true")); // neither volume ids nor tag filters
         assertRefused(Map.of("cloudwatch.enabled", "true", "cloudwatch.volumeIds", "vol-1", "cloudwatch.tagFilters", "a=b"));
         assertRefused(Map.of("reconciler.replica", "3")); // a misspelled value
+        assertRefused(Map.of("scanner.httpPort", "0")); // a free port: nothing could probe or scrape it
         assertRefused(Map.of(HelmChart.key("config", "holdfast.db.password"), "not-a-real-password")); // secrets stay in Secrets
         HelmChart.template(Map.of(HelmChart.key("config", "holdfast.db.pool.size"), "4")); // while settings pass
     }
