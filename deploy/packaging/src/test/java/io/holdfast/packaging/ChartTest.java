@@ -84,14 +84,27 @@ class ChartTest {
     static final Set<Command> RUN_TO_COMPLETION = Set.of(Command.TOPICS_ENSURE);
 
     /**
-     * Where each served endpoint is routed, so that a renamed route fails here. The HTTP servers of the
-     * scanner, the executors, the agent and the CloudWatch poller are not on this branch yet (they are
-     * being added on main): name their sources here once it is merged.
+     * Where each served endpoint is routed, so that a renamed route fails here. The scanner, the executors, the agent
+     * and the CloudWatch poller share one server ({@code ProcessEndpoints}); {@link #probedEndpointsAreServed} also
+     * checks that each of their commands starts it.
      */
+    static final String PROCESS_ENDPOINTS = "deploy/launcher/src/main/java/io/holdfast/launcher/internal/ProcessEndpoints.java";
     static final Map<Command, String> HTTP_SOURCE = Map.of(
             Command.RUN_RECONCILER, "topology/src/main/java/io/holdfast/topology/app/RunningApp.java",
             Command.RUN_HEALTH, "topology/src/main/java/io/holdfast/topology/app/RunningApp.java",
-            Command.CONNECT_BINLOG, "connectors/src/main/java/io/holdfast/connectors/binlog/BinlogSource.java");
+            Command.CONNECT_BINLOG, "connectors/src/main/java/io/holdfast/connectors/binlog/BinlogSource.java",
+            Command.SCAN_S3, PROCESS_ENDPOINTS,
+            Command.EXECUTE_RECONCILE, PROCESS_ENDPOINTS,
+            Command.EXECUTE_FLEET, PROCESS_ENDPOINTS,
+            Command.AGENT, PROCESS_ENDPOINTS,
+            Command.CLOUDWATCH, PROCESS_ENDPOINTS);
+    /** The command classes that serve through {@link #PROCESS_ENDPOINTS}. */
+    static final Map<Command, String> COMMAND_SOURCE = Map.of(
+            Command.SCAN_S3, "deploy/launcher/src/main/java/io/holdfast/launcher/ScanCommand.java",
+            Command.EXECUTE_RECONCILE, "deploy/launcher/src/main/java/io/holdfast/launcher/ExecuteCommand.java",
+            Command.EXECUTE_FLEET, "deploy/launcher/src/main/java/io/holdfast/launcher/ExecuteCommand.java",
+            Command.AGENT, "deploy/launcher/src/main/java/io/holdfast/launcher/AgentCommand.java",
+            Command.CLOUDWATCH, "deploy/launcher/src/main/java/io/holdfast/launcher/CloudWatchCommand.java");
 
     static Rendered defaults;
     static Rendered overrides;
@@ -335,6 +348,11 @@ class ChartTest {
             for (String path : SERVED.get(e.getKey())) {
                 assertTrue(source.contains(".route(\"" + path + "\""), () -> e.getValue() + " routes no " + path);
             }
+        }
+        for (Map.Entry<Command, String> e : COMMAND_SOURCE.entrySet()) {
+            String source = Files.readString(Repo.root().resolve(e.getValue()), StandardCharsets.UTF_8);
+            assertTrue(source.contains("new ProcessEndpoints()") && source.contains(".serve(settings, "),
+                    () -> e.getValue() + " does not serve " + e.getKey() + "'s endpoints");
         }
     }
 
