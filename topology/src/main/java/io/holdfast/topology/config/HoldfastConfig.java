@@ -21,6 +21,12 @@ import org.apache.kafka.common.config.ConfigException;
  * {@code define} calls). A bad value fails at load time with Kafka's one-line message
  * ({@code Invalid value X for configuration K: what is allowed}); an unknown {@code holdfast.*} key
  * is refused, since it is most likely a typo that would otherwise be ignored silently.
+ *
+ * <p>Values may name a secret instead of holding it, through Kafka's config providers
+ * ({@code config.providers=file,env} with their {@code config.providers.<name>.class}, then
+ * {@code ${file:/path:key}} or {@code ${env:NAME}}). {@link AbstractConfig} resolves them when the
+ * config is built, so {@link #kafkaProperties()} hands Kafka clients, Streams and Debezium the resolved
+ * values, while {@link #maskedDump()} shows the reference, never what it resolved to.
  */
 public class HoldfastConfig extends AbstractConfig {
 
@@ -45,6 +51,8 @@ public class HoldfastConfig extends AbstractConfig {
     private static final ConfigDef BASE = baseDefinition();
 
     private final ConfigDef definition;
+    /** Values as given, before config providers resolved them: what {@link #maskedDump()} shows for those. */
+    private final Map<String, String> providerReferences;
 
     public HoldfastConfig(Map<?, ?> props) {
         this(BASE, props);
@@ -62,6 +70,7 @@ public class HoldfastConfig extends AbstractConfig {
     protected HoldfastConfig(ConfigDef definition, Map<?, ?> props, boolean refuseUnknownHoldfastKeys) {
         super(definition, props, false);
         this.definition = definition;
+        this.providerReferences = providerReferences(props);
         if (refuseUnknownHoldfastKeys) {
             for (Object key : props.keySet()) {
                 String name = String.valueOf(key);
@@ -165,11 +174,27 @@ public class HoldfastConfig extends AbstractConfig {
         return getString(TOPIC_PREFIX);
     }
 
-    /** Effective settings (holdfast keys with defaults, plus what was given), sorted, secrets masked. */
+    /**
+     * Effective settings (holdfast keys with defaults, plus what was given), sorted, secrets masked. A value
+     * that came through a config provider is shown as its reference ({@code ${file:...}}), whatever its key's
+     * name: a value kept out of the file was kept out for a reason.
+     */
     public String maskedDump() {
         Map<String, Object> all = new TreeMap<>(originals());
         all.putAll(values());
+        all.putAll(providerReferences);
         return SecretMasking.dump(all, definition);
+    }
+
+    /** The given values that name a config provider variable ({@code ${provider:[path:]key}}), unresolved. */
+    private static Map<String, String> providerReferences(Map<?, ?> props) {
+        Map<String, String> references = new HashMap<>();
+        props.forEach((k, v) -> {
+            if (v instanceof String text && text.contains("${") && text.contains("}")) {
+                references.put(String.valueOf(k), text);
+            }
+        });
+        return references;
     }
 
     @Override
