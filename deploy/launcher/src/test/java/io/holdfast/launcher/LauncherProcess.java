@@ -23,6 +23,7 @@ final class LauncherProcess implements AutoCloseable {
     private Process process;
     private int starts;
     private final List<Long> pids = new ArrayList<>();
+    private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     LauncherProcess(String name, Path logDir, String... args) throws IOException {
         this.name = name;
@@ -32,6 +33,12 @@ final class LauncherProcess implements AutoCloseable {
         Files.deleteIfExists(log);
     }
 
+    /** Adds variables to the environment of every later start (on top of this JVM's). */
+    LauncherProcess withEnvironment(java.util.Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
+    }
+
     LauncherProcess start() throws IOException {
         starts++;
         List<String> command = new ArrayList<>();
@@ -39,8 +46,10 @@ final class LauncherProcess implements AutoCloseable {
         command.addAll(args);
         Files.writeString(log, "---- start " + starts + ": " + String.join(" ", args) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
         pids.add(process.pid());
         return this;
     }
