@@ -1,10 +1,15 @@
 package io.holdfast.topology.config;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -50,6 +55,12 @@ public class HoldfastConfig extends AbstractConfig {
 
     private static final ConfigDef BASE = baseDefinition();
 
+    private static final String CONFIG_PROVIDERS = "config.providers";
+    /** What Kafka's ConfigTransformer substitutes: {@code ${provider:[path:]key}}. */
+    private static final Pattern PROVIDER_REFERENCE = Pattern.compile("\\$\\{([^}]*?):(([^}]*?):)?([^}]*?)\\}");
+    /** Provider names a reference most likely means even when {@code config.providers} forgot to declare them. */
+    private static final Set<String> USUAL_PROVIDERS = Set.of("file", "env", "directory", "dir");
+
     private final ConfigDef definition;
     /** Values as given, before config providers resolved them: what {@link #maskedDump()} shows for those. */
     private final Map<String, String> providerReferences;
@@ -71,6 +82,7 @@ public class HoldfastConfig extends AbstractConfig {
         super(definition, props, false);
         this.definition = definition;
         this.providerReferences = providerReferences(props);
+        refuseUnresolvedReferences();
         if (refuseUnknownHoldfastKeys) {
             for (Object key : props.keySet()) {
                 String name = String.valueOf(key);
@@ -184,6 +196,35 @@ public class HoldfastConfig extends AbstractConfig {
         all.putAll(values());
         all.putAll(providerReferences);
         return SecretMasking.dump(all, definition);
+    }
+
+    /**
+     * Kafka leaves a reference it cannot resolve as it is, so a missing key, an unset variable or a forgotten
+     * {@code config.providers} would reach a client as a literal {@code ${...}} password and fail later as an
+     * authentication error. Refused here instead, naming the key and the reference (never a value).
+     */
+    private void refuseUnresolvedReferences() {
+        Object declared = originals().get(CONFIG_PROVIDERS);
+        List<String> configured = declared == null ? List.of()
+                : Arrays.stream(String.valueOf(declared).split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+        for (Map.Entry<String, Object> e : originals().entrySet()) {
+            if (!(e.getValue() instanceof String text)) {
+                continue;
+            }
+            Matcher reference = PROVIDER_REFERENCE.matcher(text);
+            while (reference.find()) {
+                String provider = reference.group(1);
+                if (configured.contains(provider)) {
+                    String path = reference.group(3);
+                    throw new ConfigException(e.getKey() + ": " + reference.group() + " did not resolve: config provider '" + provider
+                            + "' has no value '" + reference.group(4) + "'" + (path == null ? "" : " in " + path));
+                }
+                if (USUAL_PROVIDERS.contains(provider)) {
+                    throw new ConfigException(e.getKey() + ": " + reference.group() + " names config provider '" + provider
+                            + "', which " + CONFIG_PROVIDERS + " does not declare (add it, and " + CONFIG_PROVIDERS + "." + provider + ".class)");
+                }
+            }
+        }
     }
 
     /** The given values that name a config provider variable ({@code ${provider:[path:]key}}), unresolved. */

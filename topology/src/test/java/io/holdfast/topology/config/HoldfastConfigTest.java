@@ -143,6 +143,27 @@ class HoldfastConfigTest {
         assertTrue(e.getMessage().contains("absent"), e.getMessage());
     }
 
+    @Test
+    void aReferenceThatDoesNotResolveIsAOneLineError(@TempDir Path dir) throws IOException {
+        Path secrets = dir.resolve("secrets.properties");
+        Files.writeString(secrets, "scram.password=provider-secret-9\n");
+        ConfigException missingKey = assertThrows(ConfigException.class, () -> HoldfastConfig.load(Optional.empty(), Map.of(),
+                withProviders(Map.of("ssl.key.password", "${file:" + secrets + ":scram.pasword}"))));
+        assertEquals("ssl.key.password: ${file:" + secrets + ":scram.pasword} did not resolve: config provider 'file' has no value "
+                + "'scram.pasword' in " + secrets, missingKey.getMessage());
+
+        ConfigException unsetVariable = assertThrows(ConfigException.class, () -> HoldfastConfig.load(Optional.empty(), Map.of(),
+                withProviders(Map.of("ssl.key.password", "${env:HOLDFAST_TEST_SURELY_UNSET_VARIABLE}"))));
+        assertTrue(unsetVariable.getMessage().startsWith("ssl.key.password: ${env:HOLDFAST_TEST_SURELY_UNSET_VARIABLE} did not resolve"),
+                unsetVariable.getMessage());
+
+        ConfigException undeclared = assertThrows(ConfigException.class, () -> HoldfastConfig.load(Optional.empty(), Map.of(),
+                Map.of("ssl.key.password", "${file:" + secrets + ":scram.password}")));
+        assertTrue(undeclared.getMessage().contains("names config provider 'file', which config.providers does not declare"),
+                undeclared.getMessage());
+        assertFalse(undeclared.getMessage().contains("provider-secret-9"));
+    }
+
     /**
      * Kafka's {@code org.apache.kafka.automatic.config.providers} system property, when an operator sets it
      * (holdfast does not), restricts which provider classes a config may name; unset, every one is allowed.
