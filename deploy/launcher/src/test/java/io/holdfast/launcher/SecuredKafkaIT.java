@@ -4,18 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.holdfast.connectors.binlog.BinlogConfig;
+import io.holdfast.connectors.store.EntityStoreSchema;
+import io.holdfast.connectors.store.StoreConfig;
 import io.holdfast.embedded.EmbeddedKafka;
+import io.holdfast.embedded.EmbeddedMariaDb;
+import io.holdfast.embedded.junit.EmbeddedStackExtension;
 import io.holdfast.embedded.tls.TestCertificates;
 import io.holdfast.schemas.MetricSource;
 import io.holdfast.schemas.VolumeHealth;
 import io.holdfast.schemas.VolumeMetric;
 import io.holdfast.topology.catalog.TopicCatalog;
+import io.holdfast.topology.catalog.TopicEnsurer;
 import io.holdfast.topology.config.HoldfastConfig;
 import io.holdfast.topology.testkit.KafkaTestClients;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -32,6 +44,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,10 +52,12 @@ import org.junit.jupiter.api.io.TempDir;
  * broker with a SASL_SSL (SCRAM-SHA-512) and an SSL (client certificate required) listener. Over each,
  * {@code topics ensure} creates the topics and {@code run health} turns a volume sample the test produced
  * into a health record the test reads back, the secrets given through config providers (a file, the
- * environment) or {@code HOLDFAST_*}. A wrong password or a missing certificate ends {@code topics ensure}
+ * environment) or {@code HOLDFAST_*}; {@code connect binlog} copies a row of the shared MariaDB over SASL_SSL
+ * with Debezium's own Kafka clients. A wrong password or a missing certificate ends {@code topics ensure}
  * with one line and exit 1. No password appears in any process's output or in {@code config --effective},
  * with Kafka's own logging at INFO (where clients print their configuration) and holdfast's at DEBUG.
  */
+@ExtendWith(EmbeddedStackExtension.class)
 class SecuredKafkaIT {
 
     private static final Path LOGS = Path.of("target", "it-logs", "secured-kafka");
@@ -87,8 +102,20 @@ class SecuredKafkaIT {
 
     @Test
     void saslSslScramWithTheSecretsInAFile() throws Exception {
-        Path secrets = dir.resolve("kafka-secrets.properties");
+        Map<String, String> settings = saslSslSettings(writeSecrets("kafka-secrets.properties"));
+        processesOneSampleEndToEnd("sasl", settings, Map.of(), tls.scramClientProperties(kafka.saslSslBootstrapServers(), USER, scramPassword),
+                List.of(scramPassword, tls.trustStore().password()));
+    }
+
+    /** The SCRAM and trust store passwords in a properties file, as an operator would mount a secret. */
+    private static Path writeSecrets(String fileName) throws IOException {
+        Path secrets = dir.resolve(fileName);
         Files.writeString(secrets, "scram.password=" + scramPassword + "\ntruststore.password=" + tls.trustStore().password() + "\n");
+        return secrets;
+    }
+
+    /** SASL_SSL with SCRAM-SHA-512, every secret a {@code ${file:...}} reference to {@code secrets}. */
+    private static Map<String, String> saslSslSettings(Path secrets) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("config.providers", "file");
         settings.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
@@ -100,9 +127,7 @@ class SecuredKafkaIT {
         settings.put("ssl.truststore.type", "PKCS12");
         settings.put("ssl.truststore.location", tls.trustStore().path().toString());
         settings.put("ssl.truststore.password", "${file:" + secrets + ":truststore.password}");
-
-        processesOneSampleEndToEnd("sasl", settings, Map.of(), tls.scramClientProperties(kafka.saslSslBootstrapServers(), USER, scramPassword),
-                List.of(scramPassword, tls.trustStore().password()));
+        return settings;
     }
 
     @Test
@@ -124,6 +149,69 @@ class SecuredKafkaIT {
 
         processesOneSampleEndToEnd("mtls", settings, env, tls.mutualTlsClientProperties(kafka.mutualTlsBootstrapServers()),
                 List.of(tls.clientKeyStore().password(), tls.trustStore().password()));
+    }
+
+    /**
+     * {@code connect binlog} over SASL_SSL: Debezium's offset store and schema history are Kafka clients of their
+     * own, configured by holdfast under Debezium's keys. A row of the shared MariaDB reaches its CDC topic through
+     * the copy, and the offsets and the schema history are written, all on the secured listener.
+     */
+    @Test
+    void theBinlogSourceAndDebeziumsOwnClientsOverSaslSsl(EmbeddedMariaDb db) throws Exception {
+        String suffix = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        String database = "it_secured_" + suffix;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS " + database);
+        }
+        String entity = "secured-entity-" + suffix;
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(database), db.user(), db.password())) {
+            EntityStoreSchema.ensure(c);
+            try (PreparedStatement ps = c.prepareStatement(EntityStoreSchema.INSERT_REVISION)) {
+                ps.setString(1, entity);
+                ps.setLong(2, 1);
+                ps.setString(3, "sha256:" + "0".repeat(64));
+                ps.setString(4, EntityStoreSchema.objectKey("snapshots/", entity, 1));
+                ps.setLong(5, 1000);
+                ps.setTimestamp(6, Timestamp.from(Instant.now()));
+                ps.executeUpdate();
+            }
+        }
+        String prefix = "it-binlog-" + suffix + ".";
+        Map<String, String> settings = saslSslSettings(writeSecrets("binlog-secrets.properties"));
+        settings.put(HoldfastConfig.TOPIC_PREFIX, prefix);
+        settings.put(HoldfastConfig.TOPIC_PARTITIONS, "1");
+        settings.put(HoldfastConfig.HTTP_PORT, "0");
+        settings.put(HoldfastConfig.CDC_DATABASE, database);
+        settings.put(StoreConfig.DB_URL, db.jdbcUrl(database));
+        settings.put(StoreConfig.DB_USER, db.user());
+        settings.put(StoreConfig.DB_PASSWORD, db.password());
+        settings.put(BinlogConfig.SERVER_ID, Integer.toString(7100 + (int) (System.nanoTime() % 800)));
+        settings.put(BinlogConfig.OFFSET_FLUSH_INTERVAL_MS, "200");
+        Path config = writeProperties("binlog.properties", settings);
+        Map<String, Object> testClient = tls.scramClientProperties(kafka.saslSslBootstrapServers(), USER, scramPassword);
+        TopicCatalog catalog = new TopicCatalog(HoldfastConfig.load(Optional.empty(), Map.of(),
+                Map.of(HoldfastConfig.TOPIC_PREFIX, prefix, HoldfastConfig.CDC_DATABASE, database)));
+        try (Admin admin = Admin.create(testClient)) {
+            new TopicEnsurer(admin, Duration.ofSeconds(30)).ensure(catalog.all());
+        }
+
+        Path log;
+        try (LauncherProcess binlog = new LauncherProcess("binlog-connect", LOGS, "connect", "binlog", "--config", config.toString())
+                .withEnvironment(verbose(Map.of())).start()) {
+            log = binlog.log();
+            StringDeserializer strings = new StringDeserializer();
+            List<ConsumerRecord<String, String>> copied = KafkaTestClients.readCommitted(testClient, catalog.cdcRevisions.name(), 1,
+                    Duration.ofSeconds(90), strings, strings);
+            assertFalse(copied.isEmpty(), "the row was not copied over SASL_SSL; binlog log:\n" + binlog.logTail());
+            assertTrue(copied.get(0).value().contains(entity), copied.get(0).value());
+            assertFalse(KafkaTestClients.readCommitted(testClient, catalog.binlogOffsets.name(), 1, Duration.ofSeconds(30), strings, strings)
+                    .isEmpty(), "no offsets stored by Debezium's offset store");
+            assertFalse(KafkaTestClients.readCommitted(testClient, catalog.binlogSchemaHistory.name(), 1, Duration.ofSeconds(30), strings,
+                    strings).isEmpty(), "no schema history stored by Debezium");
+            binlog.stop();
+        }
+        assertTrue(Files.readString(log).contains("sasl.jaas.config = [hidden]"), "no client configuration in the log");
+        assertNoSecretIn(List.of(log), List.of(scramPassword, tls.trustStore().password()));
     }
 
     @Test
