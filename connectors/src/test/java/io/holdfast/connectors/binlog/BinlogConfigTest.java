@@ -59,6 +59,35 @@ class BinlogConfigTest {
         assertEquals("true", p.getProperty("value.converter.schemas.enable"));
     }
 
+    /**
+     * Debezium's own Kafka clients reach a secured cluster: the offset store's producer, consumer and admin
+     * read the engine's top-level client settings, the schema history's read theirs under its producer and
+     * consumer prefixes; a secret given through a config provider arrives resolved in every one of them.
+     */
+    @Test
+    void securitySettingsReachTheOffsetStoreAndTheSchemaHistory(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path secrets = dir.resolve("kafka-secrets.properties");
+        Files.writeString(secrets, "scram=engine-secret-7\ntruststore=engine-secret-8\n");
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"binlog\" password=\"";
+        Map<String, String> security = new HashMap<>();
+        security.put("config.providers", "file");
+        security.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        security.put("security.protocol", "SASL_SSL");
+        security.put("sasl.mechanism", "SCRAM-SHA-512");
+        security.put("sasl.jaas.config", jaas + "${file:" + secrets + ":scram}\";");
+        security.put("ssl.truststore.location", "/etc/holdfast/truststore.p12");
+        security.put("ssl.truststore.password", "${file:" + secrets + ":truststore}");
+        Properties p = EngineProperties.of(config(security), new TopicCatalog(config(security)));
+
+        for (String prefix : new String[] {"", "schema.history.internal.producer.", "schema.history.internal.consumer."}) {
+            assertEquals("SASL_SSL", p.getProperty(prefix + "security.protocol"), prefix);
+            assertEquals("SCRAM-SHA-512", p.getProperty(prefix + "sasl.mechanism"), prefix);
+            assertEquals(jaas + "engine-secret-7\";", p.getProperty(prefix + "sasl.jaas.config"), prefix);
+            assertEquals("/etc/holdfast/truststore.p12", p.getProperty(prefix + "ssl.truststore.location"), prefix);
+            assertEquals("engine-secret-8", p.getProperty(prefix + "ssl.truststore.password"), prefix);
+        }
+    }
+
     @Test
     void debeziumPropertiesPassThroughAndWin() {
         BinlogConfig config = config(Map.of(BinlogConfig.DEBEZIUM_PREFIX + "snapshot.fetch.size", "77",

@@ -47,40 +47,81 @@ public final class EmbeddedKafka extends EmbeddedServer {
      * @param jvmArgs options of the broker's JVM
      * @param brokerOverrides broker properties applied over the defaults of {@link #brokerProperties}
      * @param startTimeout how long to wait for the broker to answer requests
+     * @param security secured listeners beside the PLAINTEXT one, or null for PLAINTEXT only
      */
     public record Options(Path dataDir, int brokerPort, int controllerPort, List<String> jvmArgs,
-                          Map<String, String> brokerOverrides, Duration startTimeout) {
+                          Map<String, String> brokerOverrides, Duration startTimeout, SecuredListeners security) {
 
         /** Small heap, client-grade JIT: starts in a few seconds, ample for tests and the dev stack. */
         public static final List<String> DEFAULT_JVM_ARGS =
                 List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
         public static Options in(Path dataDir) {
-            return new Options(dataDir, 0, 0, DEFAULT_JVM_ARGS, Map.of(), Duration.ofSeconds(90));
+            return new Options(dataDir, 0, 0, DEFAULT_JVM_ARGS, Map.of(), Duration.ofSeconds(90), null);
         }
 
         public Options withJvmArgs(List<String> args) {
-            return new Options(dataDir, brokerPort, controllerPort, List.copyOf(args), brokerOverrides, startTimeout);
+            return new Options(dataDir, brokerPort, controllerPort, List.copyOf(args), brokerOverrides, startTimeout, security);
         }
 
         public Options withBrokerOverrides(Map<String, String> overrides) {
-            return new Options(dataDir, brokerPort, controllerPort, jvmArgs, Map.copyOf(overrides), startTimeout);
+            return new Options(dataDir, brokerPort, controllerPort, jvmArgs, Map.copyOf(overrides), startTimeout, security);
         }
 
         public Options withPorts(int broker, int controller) {
-            return new Options(dataDir, broker, controller, jvmArgs, brokerOverrides, startTimeout);
+            return new Options(dataDir, broker, controller, jvmArgs, brokerOverrides, startTimeout, security);
+        }
+
+        /** Adds a SASL_SSL (SCRAM-SHA-512) and an SSL (mutual TLS) listener beside PLAINTEXT. */
+        public Options withSecuredListeners(SecuredListeners listeners) {
+            return new Options(dataDir, brokerPort, controllerPort, jvmArgs, brokerOverrides, startTimeout, listeners);
         }
     }
+
+    /**
+     * The broker's secured listeners: {@code SASL_SSL} with SCRAM-SHA-512 and {@code SSL} that requires a
+     * client certificate (mutual TLS), both on 127.0.0.1 with the caller's stores.
+     *
+     * <p>The PLAINTEXT listener stays, on 127.0.0.1 only: it carries inter-broker traffic, the readiness
+     * check and {@link #admin()} (which creates the SCRAM users), so that the harness needs no client
+     * credentials of its own and a test's secured clients are the only ones on the secured listeners.
+     *
+     * @param keyStore the broker's PKCS12 key store (its certificate must name 127.0.0.1)
+     * @param keyStorePassword password of the key store and of its key
+     * @param trustStore PKCS12 trust store holding the CA that signs client certificates
+     * @param trustStorePassword password of the trust store
+     * @param scramUsers SCRAM-SHA-512 users (name to password) created once the broker is up
+     */
+    public record SecuredListeners(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword,
+                                   Map<String, String> scramUsers) {
+
+        public SecuredListeners {
+            scramUsers = Map.copyOf(scramUsers);
+        }
+
+        @Override
+        public String toString() {
+            // Records print every component; these passwords must not reach a test log.
+            return "SecuredListeners[" + keyStore + ", " + trustStore + ", users " + scramUsers.keySet() + "]";
+        }
+    }
+
+    /** SCRAM iterations: Kafka's minimum, since these users exist for a test's lifetime only. */
+    private static final int SCRAM_ITERATIONS = 4096;
 
     private final Options options;
     private final int brokerPort;
     private final int controllerPort;
+    private final int saslSslPort;
+    private final int sslPort;
     private final String clusterId;
 
-    private EmbeddedKafka(Options options, int brokerPort, int controllerPort, String clusterId) {
+    private EmbeddedKafka(Options options, int brokerPort, int controllerPort, int saslSslPort, int sslPort, String clusterId) {
         this.options = options;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.saslSslPort = saslSslPort;
+        this.sslPort = sslPort;
         this.clusterId = clusterId;
     }
 
@@ -95,7 +136,10 @@ public final class EmbeddedKafka extends EmbeddedServer {
             String clusterId = Files.readString(clusterIdFile, StandardCharsets.UTF_8).trim();
             int broker = PortMemory.choose(options.dataDir(), "broker", options.brokerPort());
             int controller = PortMemory.choose(options.dataDir(), "controller", options.controllerPort());
-            EmbeddedKafka kafka = new EmbeddedKafka(options, broker, controller, clusterId);
+            boolean secured = options.security() != null;
+            int saslSsl = secured ? PortMemory.choose(options.dataDir(), "sasl_ssl", 0) : -1;
+            int ssl = secured ? PortMemory.choose(options.dataDir(), "ssl", 0) : -1;
+            EmbeddedKafka kafka = new EmbeddedKafka(options, broker, controller, saslSsl, ssl, clusterId);
             kafka.start();
             return kafka;
         } catch (IOException e) {
@@ -126,6 +170,9 @@ public final class EmbeddedKafka extends EmbeddedServer {
         attach(child);
         try {
             Readiness.await(child, options.startTimeout(), this::answersMetadata);
+            if (options.security() != null) {
+                createScramUsers(options.security().scramUsers());
+            }
         } catch (RuntimeException e) {
             child.kill();
             throw e;
@@ -169,12 +216,21 @@ public final class EmbeddedKafka extends EmbeddedServer {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@" + LoopbackPorts.LOOPBACK + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + LoopbackPorts.LOOPBACK + ":" + brokerPort
-                + ",CONTROLLER://" + LoopbackPorts.LOOPBACK + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + LoopbackPorts.LOOPBACK + ":" + brokerPort);
+        String clientListeners = "PLAINTEXT://" + LoopbackPorts.LOOPBACK + ":" + brokerPort;
+        SecuredListeners security = options.security();
+        if (security != null) {
+            clientListeners += ",SASL_SSL://" + LoopbackPorts.LOOPBACK + ":" + saslSslPort
+                    + ",SSL://" + LoopbackPorts.LOOPBACK + ":" + sslPort;
+        }
+        p.put("listeners", clientListeners + ",CONTROLLER://" + LoopbackPorts.LOOPBACK + ":" + controllerPort);
+        p.put("advertised.listeners", clientListeners);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", security == null ? "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                : "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL");
+        if (security != null) {
+            p.putAll(securedListenerProperties(security));
+        }
         p.put("log.dirs", options.dataDir().resolve("kraft").toAbsolutePath().toString());
         p.put("num.partitions", "1");
         // Topics are created explicitly (holdfast's topic catalog); a typo must not create a topic.
@@ -191,6 +247,56 @@ public final class EmbeddedKafka extends EmbeddedServer {
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         p.putAll(options.brokerOverrides());
         return p;
+    }
+
+    /** Key and trust stores for both TLS listeners; SCRAM on SASL_SSL; a client certificate required on SSL. */
+    private static Map<String, String> securedListenerProperties(SecuredListeners security) {
+        Map<String, String> p = new LinkedHashMap<>();
+        for (String listener : List.of("sasl_ssl", "ssl")) {
+            String prefix = "listener.name." + listener + ".";
+            p.put(prefix + "ssl.keystore.type", "PKCS12");
+            p.put(prefix + "ssl.keystore.location", security.keyStore().toAbsolutePath().toString());
+            p.put(prefix + "ssl.keystore.password", security.keyStorePassword());
+            p.put(prefix + "ssl.key.password", security.keyStorePassword());
+            p.put(prefix + "ssl.truststore.type", "PKCS12");
+            p.put(prefix + "ssl.truststore.location", security.trustStore().toAbsolutePath().toString());
+            p.put(prefix + "ssl.truststore.password", security.trustStorePassword());
+        }
+        p.put("listener.name.ssl.ssl.client.auth", "required");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        return p;
+    }
+
+    /**
+     * Creates (or resets) the SCRAM-SHA-512 users through the PLAINTEXT listener and waits until the
+     * broker knows them: credentials are metadata records, applied by the broker shortly after the
+     * controller accepts them.
+     */
+    private void createScramUsers(Map<String, String> users) {
+        if (users.isEmpty()) {
+            return;
+        }
+        List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> upserts = new ArrayList<>();
+        users.forEach((user, password) -> upserts.add(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                        org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password)));
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (admin.describeUserScramCredentials(List.copyOf(users.keySet())).all().get(10, TimeUnit.SECONDS).size() < users.size()) {
+                if (System.nanoTime() > deadline) {
+                    throw new EmbeddedStartException("Kafka: SCRAM users " + users.keySet() + " not visible within 30 s");
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddedStartException("Kafka: interrupted while creating SCRAM users", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new EmbeddedStartException("Kafka: cannot create SCRAM users " + users.keySet() + ": " + e.getMessage(), e);
+        }
     }
 
     private Path writeConfig() {
@@ -212,6 +318,24 @@ public final class EmbeddedKafka extends EmbeddedServer {
 
     public int brokerPort() {
         return brokerPort;
+    }
+
+    /** {@code 127.0.0.1:port} of the SASL_SSL (SCRAM-SHA-512) listener; only with secured listeners. */
+    public String saslSslBootstrapServers() {
+        requireSecured();
+        return LoopbackPorts.LOOPBACK + ":" + saslSslPort;
+    }
+
+    /** {@code 127.0.0.1:port} of the SSL listener that requires a client certificate; only with secured listeners. */
+    public String mutualTlsBootstrapServers() {
+        requireSecured();
+        return LoopbackPorts.LOOPBACK + ":" + sslPort;
+    }
+
+    private void requireSecured() {
+        if (options.security() == null) {
+            throw new IllegalStateException("this broker has no secured listeners (Options.withSecuredListeners)");
+        }
     }
 
     public String clusterId() {

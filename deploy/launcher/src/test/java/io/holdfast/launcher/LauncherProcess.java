@@ -20,10 +20,10 @@ final class LauncherProcess implements AutoCloseable {
     private final String name;
     private final List<String> args;
     private final Path log;
-    private String javaOptions;
     private Process process;
     private int starts;
     private final List<Long> pids = new ArrayList<>();
+    private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     LauncherProcess(String name, Path logDir, String... args) throws IOException {
         this.name = name;
@@ -33,10 +33,15 @@ final class LauncherProcess implements AutoCloseable {
         Files.deleteIfExists(log);
     }
 
+    /** Adds variables to the environment of every later start (on top of this JVM's). */
+    LauncherProcess withEnvironment(java.util.Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
+    }
+
     /** JVM options for every later start ({@code HOLDFAST_JAVA_OPTS} of the launcher script). */
     LauncherProcess javaOptions(String options) {
-        this.javaOptions = options;
-        return this;
+        return withEnvironment(java.util.Map.of("HOLDFAST_JAVA_OPTS", options));
     }
 
     LauncherProcess start() throws IOException {
@@ -48,9 +53,7 @@ final class LauncherProcess implements AutoCloseable {
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        if (javaOptions != null) {
-            builder.environment().put("HOLDFAST_JAVA_OPTS", javaOptions);
-        }
+        builder.environment().putAll(environment);
         process = builder.start();
         pids.add(process.pid());
         return this;

@@ -1,10 +1,15 @@
 package io.holdfast.topology.config;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -21,6 +26,12 @@ import org.apache.kafka.common.config.ConfigException;
  * {@code define} calls). A bad value fails at load time with Kafka's one-line message
  * ({@code Invalid value X for configuration K: what is allowed}); an unknown {@code holdfast.*} key
  * is refused, since it is most likely a typo that would otherwise be ignored silently.
+ *
+ * <p>Values may name a secret instead of holding it, through Kafka's config providers
+ * ({@code config.providers=file,env} with their {@code config.providers.<name>.class}, then
+ * {@code ${file:/path:key}} or {@code ${env:NAME}}). {@link AbstractConfig} resolves them when the
+ * config is built, so {@link #kafkaProperties()} hands Kafka clients, Streams and Debezium the resolved
+ * values, while {@link #maskedDump()} shows the reference, never what it resolved to.
  */
 public class HoldfastConfig extends AbstractConfig {
 
@@ -45,7 +56,15 @@ public class HoldfastConfig extends AbstractConfig {
 
     private static final ConfigDef BASE = baseDefinition();
 
+    private static final String CONFIG_PROVIDERS = "config.providers";
+    /** What Kafka's ConfigTransformer substitutes: {@code ${provider:[path:]key}}. */
+    private static final Pattern PROVIDER_REFERENCE = Pattern.compile("\\$\\{([^}]*?):(([^}]*?):)?([^}]*?)\\}");
+    /** Provider names a reference most likely means even when {@code config.providers} forgot to declare them. */
+    private static final Set<String> USUAL_PROVIDERS = Set.of("file", "env", "directory", "dir");
+
     private final ConfigDef definition;
+    /** Values as given, before config providers resolved them: what {@link #maskedDump()} shows for those. */
+    private final Map<String, String> providerReferences;
 
     public HoldfastConfig(Map<?, ?> props) {
         this(BASE, props);
@@ -63,6 +82,8 @@ public class HoldfastConfig extends AbstractConfig {
     protected HoldfastConfig(ConfigDef definition, Map<?, ?> props, boolean refuseUnknownHoldfastKeys) {
         super(definition, props, false);
         this.definition = definition;
+        this.providerReferences = providerReferences(props);
+        refuseUnresolvedReferences();
         if (refuseUnknownHoldfastKeys) {
             for (Object key : props.keySet()) {
                 String name = String.valueOf(key);
@@ -171,11 +192,56 @@ public class HoldfastConfig extends AbstractConfig {
         return getString(TOPIC_PREFIX);
     }
 
-    /** Effective settings (holdfast keys with defaults, plus what was given), sorted, secrets masked. */
+    /**
+     * Effective settings (holdfast keys with defaults, plus what was given), sorted, secrets masked. A value
+     * that came through a config provider is shown as its reference ({@code ${file:...}}), whatever its key's
+     * name: a value kept out of the file was kept out for a reason.
+     */
     public String maskedDump() {
         Map<String, Object> all = new TreeMap<>(originals());
         all.putAll(values());
+        all.putAll(providerReferences);
         return SecretMasking.dump(all, definition);
+    }
+
+    /**
+     * Kafka leaves a reference it cannot resolve as it is, so a missing key, an unset variable or a forgotten
+     * {@code config.providers} would reach a client as a literal {@code ${...}} password and fail later as an
+     * authentication error. Refused here instead, naming the key and the reference (never a value).
+     */
+    private void refuseUnresolvedReferences() {
+        Object declared = originals().get(CONFIG_PROVIDERS);
+        List<String> configured = declared == null ? List.of()
+                : Arrays.stream(String.valueOf(declared).split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+        for (Map.Entry<String, Object> e : originals().entrySet()) {
+            if (!(e.getValue() instanceof String text)) {
+                continue;
+            }
+            Matcher reference = PROVIDER_REFERENCE.matcher(text);
+            while (reference.find()) {
+                String provider = reference.group(1);
+                if (configured.contains(provider)) {
+                    String path = reference.group(3);
+                    throw new ConfigException(e.getKey() + ": " + reference.group() + " did not resolve: config provider '" + provider
+                            + "' has no value '" + reference.group(4) + "'" + (path == null ? "" : " in " + path));
+                }
+                if (USUAL_PROVIDERS.contains(provider)) {
+                    throw new ConfigException(e.getKey() + ": " + reference.group() + " names config provider '" + provider
+                            + "', which " + CONFIG_PROVIDERS + " does not declare (add it, and " + CONFIG_PROVIDERS + "." + provider + ".class)");
+                }
+            }
+        }
+    }
+
+    /** The given values that name a config provider variable ({@code ${provider:[path:]key}}), unresolved. */
+    private static Map<String, String> providerReferences(Map<?, ?> props) {
+        Map<String, String> references = new HashMap<>();
+        props.forEach((k, v) -> {
+            if (v instanceof String text && text.contains("${") && text.contains("}")) {
+                references.put(String.valueOf(k), text);
+            }
+        });
+        return references;
     }
 
     @Override

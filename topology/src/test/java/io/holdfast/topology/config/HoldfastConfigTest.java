@@ -111,4 +111,92 @@ class HoldfastConfigTest {
         assertTrue(dump.contains("holdfast.topic.prefix = visible."));
         assertTrue(dump.contains("sasl.jaas.config = [hidden]"));
     }
+
+    @Test
+    void configProvidersResolveForKafkaAndTheDumpShowsOnlyTheReference(@TempDir Path dir) throws IOException {
+        Path secrets = dir.resolve("secrets.properties");
+        Files.writeString(secrets, "scram.password=provider-secret-6\nrack=rack-from-file\n");
+        Map<String, String> settings = withProviders(Map.of(
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" "
+                        + "password=\"${file:" + secrets + ":scram.password}\";",
+                "client.rack", "${file:" + secrets + ":rack}",
+                "client.id", "${env:PATH}"));
+        HoldfastConfig config = HoldfastConfig.load(Optional.empty(), Map.of(), settings);
+
+        Map<String, Object> kafka = config.kafkaProperties();
+        assertTrue(String.valueOf(kafka.get("sasl.jaas.config")).contains("password=\"provider-secret-6\";"), "clients get the resolved secret");
+        assertEquals("rack-from-file", kafka.get("client.rack"));
+        assertEquals(System.getenv("PATH"), kafka.get("client.id"), "the env provider reads the process environment");
+
+        String dump = config.maskedDump() + config;
+        assertFalse(dump.contains("provider-secret-6"), dump);
+        assertFalse(dump.contains("rack-from-file"), "a value behind a provider is shown as its reference: " + dump);
+        assertTrue(dump.contains("client.rack = ${file:" + secrets + ":rack}"), dump);
+        assertTrue(dump.contains("sasl.jaas.config = [hidden]"), dump);
+    }
+
+    @Test
+    void aMissingSecretsFileIsAOneLineError(@TempDir Path dir) {
+        Map<String, String> settings = withProviders(Map.of("ssl.keystore.password", "${file:" + dir.resolve("absent") + ":ks}"));
+        ConfigException e = assertThrows(ConfigException.class, () -> HoldfastConfig.load(Optional.empty(), Map.of(), settings));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("absent"), e.getMessage());
+    }
+
+    @Test
+    void aReferenceThatDoesNotResolveIsAOneLineError(@TempDir Path dir) throws IOException {
+        Path secrets = dir.resolve("secrets.properties");
+        Files.writeString(secrets, "scram.password=provider-secret-9\n");
+        ConfigException missingKey = assertThrows(ConfigException.class, () -> HoldfastConfig.load(Optional.empty(), Map.of(),
+                withProviders(Map.of("ssl.key.password", "${file:" + secrets + ":scram.pasword}"))));
+        assertEquals("ssl.key.password: ${file:" + secrets + ":scram.pasword} did not resolve: config provider 'file' has no value "
+                + "'scram.pasword' in " + secrets, missingKey.getMessage());
+
+        ConfigException unsetVariable = assertThrows(ConfigException.class, () -> HoldfastConfig.load(Optional.empty(), Map.of(),
+                withProviders(Map.of("ssl.key.password", "${env:HOLDFAST_TEST_SURELY_UNSET_VARIABLE}"))));
+        assertTrue(unsetVariable.getMessage().startsWith("ssl.key.password: ${env:HOLDFAST_TEST_SURELY_UNSET_VARIABLE} did not resolve"),
+                unsetVariable.getMessage());
+
+        ConfigException undeclared = assertThrows(ConfigException.class, () -> HoldfastConfig.load(Optional.empty(), Map.of(),
+                Map.of("ssl.key.password", "${file:" + secrets + ":scram.password}")));
+        assertTrue(undeclared.getMessage().contains("names config provider 'file', which config.providers does not declare"),
+                undeclared.getMessage());
+        assertFalse(undeclared.getMessage().contains("provider-secret-9"));
+    }
+
+    /**
+     * Kafka's {@code org.apache.kafka.automatic.config.providers} system property, when an operator sets it
+     * (holdfast does not), restricts which provider classes a config may name; unset, every one is allowed.
+     */
+    @Test
+    void theAutomaticConfigProvidersPropertyRestrictsProviders(@TempDir Path dir) throws IOException {
+        Path secrets = dir.resolve("secrets.properties");
+        Files.writeString(secrets, "ks=from-file\n");
+        Map<String, String> settings = withProviders(Map.of("ssl.keystore.password", "${file:" + secrets + ":ks}"));
+        String property = "org.apache.kafka.automatic.config.providers";
+        String before = System.getProperty(property);
+        try {
+            System.setProperty(property, "org.apache.kafka.common.config.provider.FileConfigProvider");
+            ConfigException refused = assertThrows(ConfigException.class, () -> HoldfastConfig.load(Optional.empty(), Map.of(), settings));
+            assertTrue(refused.getMessage().contains("EnvVarConfigProvider is not allowed"), refused.getMessage());
+
+            System.setProperty(property, "org.apache.kafka.common.config.provider.FileConfigProvider,"
+                    + "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+            assertEquals("from-file", HoldfastConfig.load(Optional.empty(), Map.of(), settings).kafkaProperties().get("ssl.keystore.password"));
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+
+    private static Map<String, String> withProviders(Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("config.providers", "file,env");
+        all.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        all.put("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        return all;
+    }
 }

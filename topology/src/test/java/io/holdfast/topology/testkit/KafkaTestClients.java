@@ -2,6 +2,7 @@ package io.holdfast.topology.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -27,10 +28,16 @@ public final class KafkaTestClients {
     /** Sends each record and waits for its acknowledgement: a lost record fails the test, never passes it. */
     public static <K, V> void produce(String bootstrap, List<ProducerRecord<K, V>> records,
                                       Serializer<K> keySerializer, Serializer<V> valueSerializer) {
-        try (KafkaProducer<K, V> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), keySerializer, valueSerializer)) {
+        produce(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), records, keySerializer, valueSerializer);
+    }
+
+    /** {@link #produce(String, List, Serializer, Serializer)} with client settings, e.g. a secured listener's. */
+    public static <K, V> void produce(Map<String, Object> client, List<ProducerRecord<K, V>> records,
+                                      Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<K, V> producer = new KafkaProducer<>(props, keySerializer, valueSerializer)) {
             for (ProducerRecord<K, V> record : records) {
                 producer.send(record).get(30, TimeUnit.SECONDS);
             }
@@ -49,11 +56,19 @@ public final class KafkaTestClients {
     public static <K, V> List<ConsumerRecord<K, V>> readCommitted(String bootstrap, String topic, int expected,
                                                                  Duration timeout, Deserializer<K> keyDeserializer,
                                                                  Deserializer<V> valueDeserializer) {
+        return readCommitted(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, expected, timeout,
+                keyDeserializer, valueDeserializer);
+    }
+
+    /** {@link #readCommitted(String, String, int, Duration, Deserializer, Deserializer)} with client settings. */
+    public static <K, V> List<ConsumerRecord<K, V>> readCommitted(Map<String, Object> client, String topic, int expected,
+                                                                 Duration timeout, Deserializer<K> keyDeserializer,
+                                                                 Deserializer<V> valueDeserializer) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), keyDeserializer, valueDeserializer)) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keyDeserializer, valueDeserializer)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));

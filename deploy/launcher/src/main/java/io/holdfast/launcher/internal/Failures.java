@@ -3,6 +3,7 @@ package io.holdfast.launcher.internal;
 import io.holdfast.embedded.EmbeddedStartException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /** Turns an exception into the one line a user reads: what failed and why, without a stack trace. */
 public final class Failures {
@@ -10,6 +11,10 @@ public final class Failures {
     private Failures() {}
 
     public static String oneLine(Throwable t) {
+        AuthenticationException refused = authenticationFailure(t);
+        if (refused != null) {
+            return authenticationLine(refused);
+        }
         if (t instanceof ConfigException || t instanceof EmbeddedStartException || t instanceof UserError) {
             return firstLine(t.getMessage());
         }
@@ -22,6 +27,29 @@ public final class Failures {
             return firstLine(t.getMessage()) + ": " + message;
         }
         return root == t ? message : firstLine(String.valueOf(t.getMessage())) + " (" + message + ")";
+    }
+
+    /**
+     * The broker refused this client (a wrong SCRAM password, no or an untrusted certificate, a broker
+     * certificate the client does not trust): whatever wrapped it, that is what the user must fix.
+     */
+    private static AuthenticationException authenticationFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof AuthenticationException auth) {
+                return auth;
+            }
+        }
+        return null;
+    }
+
+    private static String authenticationLine(AuthenticationException refused) {
+        Throwable root = refused;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root != refused && root.getMessage() != null ? " (" + firstLine(root.getMessage()) + ")" : "";
+        return "Kafka authentication failed: " + firstLine(refused.getMessage()) + detail
+                + "; check security.protocol and the sasl.* / ssl.* settings";
     }
 
     private static String firstLine(String message) {
