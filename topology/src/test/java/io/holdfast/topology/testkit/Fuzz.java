@@ -3,6 +3,7 @@ package io.holdfast.topology.testkit;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -138,6 +139,41 @@ public final class Fuzz {
             out.put(e.getKey(), content);
         }
         return out;
+    }
+
+    /**
+     * Runs {@code body} with the per-record warnings of the error handlers (a stack trace per bad record,
+     * some carrying a megabyte of the record) turned down to errors: ten thousand of them are the point of
+     * a fuzz run, not news. Errors are still logged.
+     */
+    public static <T> T quietly(java.util.function.Supplier<T> body) {
+        List<ch.qos.logback.classic.Logger> loggers = new java.util.ArrayList<>();
+        List<ch.qos.logback.classic.Level> levels = new java.util.ArrayList<>();
+        for (String name : List.of("org.apache.kafka.streams", "io.holdfast.topology.errors")) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+                loggers.add(l);
+                levels.add(l.getLevel());
+                l.setLevel(ch.qos.logback.classic.Level.ERROR);
+            }
+        }
+        try {
+            return body.get();
+        } finally {
+            for (int i = 0; i < loggers.size(); i++) {
+                loggers.get(i).setLevel(levels.get(i));
+            }
+        }
+    }
+
+    /** Kafka Streams' dropped-records count of the global task (-1_-1) of a test driver. */
+    public static double globalDropped(org.apache.kafka.streams.TopologyTestDriver driver) {
+        double total = 0;
+        for (var e : driver.metrics().entrySet()) {
+            if (e.getKey().name().equals("dropped-records-total") && "-1_-1".equals(e.getKey().tags().get("task-id"))) {
+                total += ((Number) e.getValue().metricValue()).doubleValue();
+            }
+        }
+        return total;
     }
 
     /** A value as text: byte arrays in hex, everything else by its toString. */
