@@ -176,7 +176,7 @@ public final class Fuzz {
         return total;
     }
 
-    /** A value as text: byte arrays in hex, everything else by its toString. */
+    /** A value as text: byte arrays in hex, objects without a toString of their own as JSON, the rest by toString. */
     public static String text(Object o) {
         if (o instanceof byte[] b) {
             StringBuilder s = new StringBuilder(b.length * 2);
@@ -185,8 +185,20 @@ public final class Fuzz {
             }
             return s.toString();
         }
+        if (o != null && !(o instanceof CharSequence)) {
+            try {
+                if (o.getClass().getMethod("toString").getDeclaringClass() == Object.class) {
+                    return JSON.writeValueAsString(o); // state objects without their own text (e.g. JSON-stored ones)
+                }
+            } catch (NoSuchMethodException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot show a " + o.getClass().getName(), e);
+            }
+        }
         return String.valueOf(o);
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .findAndRegisterModules().configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     public static String header(Headers headers, String name) {
         Header h = headers.lastHeader(name);
