@@ -45,7 +45,9 @@ public class DeadLetterDeserializationHandler extends LogAndContinueExceptionHan
         if (metrics != null) {
             metrics.record("deserialization", record.topic());
         }
-        return super.handleError(context, record, exception);
+        Response response = super.handleError(context, record, exception);
+        DeadLetterHeaders.cap(response.deadLetterQueueRecords());
+        return response;
     }
 
     /** The global thread's tasks have id -1_-1; stream tasks have non-negative ids. */

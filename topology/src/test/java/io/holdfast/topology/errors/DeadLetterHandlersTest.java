@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * the global thread and with it the app. {@code TopologyTestDriver} does not show it: it runs its global
  * task with an unconfigured {@code LogAndContinueExceptionHandler} of its own.
  */
-class DeadLetterDeserializationHandlerTest {
+class DeadLetterHandlersTest {
 
     @Test
     void aBadRecordOfAGlobalTopicIsCountedAndSkippedWithoutStoppingTheGlobalThread() {
@@ -49,10 +49,40 @@ class DeadLetterDeserializationHandlerTest {
 
         assertDoesNotThrow(() -> RecordDeserializer.handleDeserializationFailure(handler, global,
                 new SerializationException("not Avro single-object encoding"), record,
-                LoggerFactory.getLogger(DeadLetterDeserializationHandlerTest.class), kafkaMetrics.sensor("dropped"),
+                LoggerFactory.getLogger(DeadLetterHandlersTest.class), kafkaMetrics.sensor("dropped"),
                 "control-source"));
         assertEquals(1, metrics.count(DeadLetterMetrics.GLOBAL_SKIPPED, "control"));
         assertEquals(0, metrics.count("deserialization", "control"), "no dead letter was written, none is counted");
         kafkaMetrics.close();
+    }
+
+    /**
+     * Found by HealthFuzzTest: a reason quoting a megabyte field (a volume id, a result's target) was in the
+     * letter twice more (message and stack trace), a letter the producer would refuse as too large.
+     */
+    @Test
+    void aHugeReasonIsCutInTheLetterNotTheRecordOrTheExceptionClass() {
+        DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
+        java.util.Map<String, Object> configs = new java.util.HashMap<>();
+        configs.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dlq.test");
+        handler.configure(configs);
+        byte[] value = new byte[1 << 20];
+        String huge = "v".repeat(1 << 20);
+        var context = new org.apache.kafka.streams.errors.internals.DefaultErrorHandlerContext(null, "fleet.volume-metrics", 0, 9L,
+                new org.apache.kafka.common.header.internals.RecordHeaders(), "node", new org.apache.kafka.streams.processor.TaskId(0, 0),
+                1_893_456_000_000L, new byte[]{1}, value);
+        var response = handler.handleError(context, new org.apache.kafka.streams.processor.api.Record<>("k", "v", 1L),
+                new IllegalArgumentException("latency_us NaN of " + huge + " is not a finite non-negative number"));
+        var letter = response.deadLetterQueueRecords().get(0);
+        int headerBytes = 0;
+        for (var h : letter.headers()) {
+            headerBytes += h.value() == null ? 0 : h.value().length;
+        }
+        assertEquals(true, headerBytes < 32 * 1024, headerBytes + " bytes of headers");
+        assertEquals(value.length, letter.value().length, "the record itself is kept whole");
+        assertEquals(IllegalArgumentException.class.getName(), new String(letter.headers()
+                .lastHeader("__streams.errors.exception").value(), StandardCharsets.UTF_8));
+        String message = new String(letter.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8);
+        assertEquals(true, message.startsWith("latency_us NaN of vvv") && message.contains("[cut: "), message.substring(0, 80));
     }
 }
