@@ -69,6 +69,8 @@ class HealthFuzzTest {
     static final String KS = "ks";
     static final List<String> SHARDS = List.of("-80", "80-");
     static final int SECONDS = 420;
+    /** Reasons and stack traces are a few KiB; a reason that repeats a huge field would not fit the topic. */
+    static final int MAX_DEAD_LETTER_HEADER_BYTES = 64 * 1024;
     static final Set<String> DOCUMENTED = Set.of(
             "org.apache.kafka.common.errors.SerializationException",
             "io.holdfast.health.internal.SampleReader$InvalidSampleException",
@@ -137,6 +139,14 @@ class HealthFuzzTest {
                 if (v == null || (!h.equals("message") && v.isBlank())) {
                     problems.add("dead letter of " + b.kind() + " without __streams.errors." + h);
                 }
+            }
+            int headerBytes = 0;
+            for (var h : r.headers()) {
+                headerBytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+            }
+            if (headerBytes > MAX_DEAD_LETTER_HEADER_BYTES) {
+                // The letter must fit where its record did: the original value plus a reason, not the value twice more.
+                problems.add("dead letter of " + b.topic() + " " + b.kind() + " carries " + headerBytes + " bytes of headers");
             }
             String exception = Fuzz.header(r.headers(), "__streams.errors.exception");
             exceptions.merge(exception, 1, Integer::sum);

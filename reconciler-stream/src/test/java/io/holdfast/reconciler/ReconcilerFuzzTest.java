@@ -63,6 +63,8 @@ class ReconcilerFuzzTest {
     static final int BAD_RECORDS = 10_000;
     static final int ENTITIES = 40;
     /** The reasons RECONCILER.md and docs/operations.md give for a dead letter of the reconciler. */
+    /** Reasons and stack traces are a few KiB; a reason that repeats a huge field would not fit the topic. */
+    static final int MAX_DEAD_LETTER_HEADER_BYTES = 64 * 1024;
     static final Set<String> DOCUMENTED = Set.of(
             "org.apache.kafka.common.errors.SerializationException",
             "io.holdfast.reconciler.cdc.MalformedChangeEventException",
@@ -131,6 +133,14 @@ class ReconcilerFuzzTest {
                     problems.add("dead letter of " + b.kind() + " without __streams.errors." + h);
                 }
             }
+            int headerBytes = 0;
+            for (var h : r.headers()) {
+                headerBytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+            }
+            if (headerBytes > MAX_DEAD_LETTER_HEADER_BYTES) {
+                // The letter must fit where its record did: the original value plus a reason, not the value twice more.
+                problems.add("dead letter of " + b.topic() + " " + b.kind() + " carries " + headerBytes + " bytes of headers");
+            }
             String exception = Fuzz.header(r.headers(), "__streams.errors.exception");
             exceptions.merge(b.kind().startsWith("random") ? exception : exception, 1, Integer::sum);
             if (!DOCUMENTED.contains(exception)) {
@@ -169,7 +179,8 @@ class ReconcilerFuzzTest {
         byKind.forEach((k, c) -> System.out.printf("  %-62s dlq %5d  dlq-deser %5d  skipped %5d  global %5d%s%n", k, c[0], c[1], c[2], c[3],
                 missing.containsKey(k) ? "  MISSING FROM THE DLQ " + missing.get(k) : ""));
         expected.outputs().forEach((k, v) -> System.out.printf("  output %-40s %5d records%n", k, v.size()));
-        expected.stores().forEach((k, v) -> System.out.printf("  store %-60s %5d entries%n", k, v.size()));
+        expected.stores().forEach((k, v) -> System.out.printf("  store %-60s %5d entries, %7d characters compared%n", k,
+                v.size(), v.values().stream().mapToInt(String::length).sum()));
         exceptions.forEach((k, v) -> System.out.printf("  dead letters with %-66s %5d%n", k, v));
         problems.stream().distinct().limit(40).forEach(p -> System.out.println("  PROBLEM " + p));
         assertTrue(problems.isEmpty(), () -> problems.size() + " problems, first: " + problems.get(0));
