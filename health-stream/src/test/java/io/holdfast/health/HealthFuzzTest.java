@@ -184,6 +184,8 @@ class HealthFuzzTest {
         byKind.forEach((k, c) -> System.out.printf("  %-62s dlq %5d  dlq-deser %5d  skipped %5d  global %5d%s%n", k, c[0], c[1],
                 c[2], c[3], missing.containsKey(k) ? "  MISSING FROM THE DLQ " + missing.get(k) : ""));
         expected.outputs().forEach((k, v) -> System.out.printf("  output %-40s %5d records%n", k, v.size()));
+        System.out.println("  audit decisions of the good stream: " + clean.out.getOrDefault(clean.d.catalog.audit.name(), List.of())
+                .stream().map(r -> ((io.holdfast.schemas.AuditEvent) r.value()).getDecision()).toList());
         expected.stores().forEach((k, v) -> System.out.printf("  store %-60s %5d entries, %7d characters compared%n", k,
                 v.size(), v.values().stream().mapToInt(String::length).sum()));
         exceptions.forEach((k, v) -> System.out.printf("  dead letters with %-66s %5d%n", k, v));
@@ -367,8 +369,18 @@ class HealthFuzzTest {
                     continue;
                 }
                 Map<String, String> observed = new HashMap<>();
+                TabletRecord replacement = null;
                 if (c.getType() == FleetCommandType.PROVISION_VOLUME) {
-                    observed.put("volume_id", "vol-new-" + c.getCommandId().substring(0, 8));
+                    String cell = c.getCell() == null ? "zone9" : c.getCell();
+                    String a = alias(cell, 900 + answered.size());
+                    observed.put("tablet_alias", a);
+                    observed.put("volume_id", "vol-" + a);
+                    replacement = TabletRecord.newBuilder().setTabletAlias(a).setKeyspace(c.getKeyspace()).setShard(c.getShard())
+                            .setCell(cell).setRole(TabletRole.REPLICA).setServing(true).setReachable(true).setVolumeId("vol-" + a)
+                            .setNode(HealthDriver.GROUP).setReplicationLagMs(100L).setPrimaryTerm(1).setPrimaryTermStartTime(null)
+                            .setUpdatedTime(Instant.ofEpochMilli(d.now)).build();
+                } else if (c.getType() == FleetCommandType.REPARENT && c.getNewPrimary() != null) {
+                    observed.put("new_primary", c.getNewPrimary());
                 }
                 CommandResult result = CommandResult.newBuilder().setCommandId(c.getCommandId()).setCommandKind(CommandKind.FLEET)
                         .setReconcileType(null).setFleetType(c.getType()).setTarget(c.getKeyspace() + "/" + c.getShard())
@@ -376,6 +388,13 @@ class HealthFuzzTest {
                         .setStartedTime(Instant.ofEpochMilli(d.now)).setFinishedTime(Instant.ofEpochMilli(d.now))
                         .setObserved(observed).build();
                 pipeGood(d.catalog.commandResults.name(), result.getTarget(), resultSer.serialize(d.catalog.commandResults.name(), result));
+                if (replacement != null) { // the new tablet joins the topology and starts reporting
+                    tablet(replacement);
+                }
+                if (c.getType() == FleetCommandType.RETIRE_VOLUME && c.getTargetTabletAlias() != null
+                        && tablets.remove(c.getTargetTabletAlias()) != null) { // it leaves the topology
+                    pipeGood(d.catalog.tablets.name(), c.getTargetTabletAlias(), null);
+                }
                 if (c.getType() == FleetCommandType.REPARENT && c.getNewPrimary() != null) {
                     long term = c.getExpectedPrimaryTerm() == null ? 2 : c.getExpectedPrimaryTerm() + 1;
                     for (TabletRecord t : List.copyOf(tablets.values())) {
