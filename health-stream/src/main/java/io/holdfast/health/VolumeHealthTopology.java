@@ -46,7 +46,7 @@ public final class VolumeHealthTopology {
             stores.add(b.name());
         }
         builder.stream(catalog.volumeMetrics.name(), catalog.volumeMetrics.consumed("volume-metrics-source"))
-                .process(PeerGroupKeyer::new, Named.as("key-by-peer-group"))
+                .process(() -> new PeerGroupKeyer(metrics), Named.as("key-by-peer-group"))
                 .repartition(Repartitioned.<String, VolumeMetric>as(REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(catalog.volumeMetrics.valueSerde()))
                 .process(() -> new VolumeHealthProcessor(settings, metrics), Named.as("volume-health-classifier"),

@@ -42,6 +42,24 @@ class VolumeHealthTopologyTest {
         return transitions.stream().map(h -> h.getPreviousState() + "->" + h.getState() + ":" + h.getRule()).toList();
     }
 
+    /**
+     * Found by HealthFuzzTest: a record without key was re-keyed by its own (null) key when it had no peer
+     * group, and the repartition dropped it uncounted: a tombstone vanished, and a sample of a volume without
+     * peer group was never judged.
+     */
+    @Test
+    void recordsWithoutKeyAreKeyedByTheirValue() {
+        try (HealthDriver d = new HealthDriver()) {
+            d.rawMetrics.pipeInput(new TestRecord<byte[], byte[]>(null, null, Instant.ofEpochMilli(d.now)));
+            assertEquals(1, d.counter("skipped_tombstone"), "a tombstone without key is counted");
+            d.now += 1_000;
+            d.driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+            d.metrics.pipeInput(new TestRecord<>(null, HealthDriver.steady("solo", d.now).setPeerGroup("").build(),
+                    Instant.ofEpochMilli(d.now)));
+            assertEquals(1, d.counter("judged"), "a sample without key nor peer group is judged in the volume's own group");
+        }
+    }
+
     @Test
     void firstSamplesMakeEachVolumeHealthy() {
         try (HealthDriver d = new HealthDriver()) {

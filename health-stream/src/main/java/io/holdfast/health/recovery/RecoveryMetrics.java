@@ -9,7 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The recovery workflow's counters, in Prometheus as {@code holdfast_recovery_problems_total{code}}
  * (problems a workflow was started for) and {@code holdfast_recovery_steps_total{type,outcome}}
  * (commands attempted, succeeded and failed, by type: reparent_planned, reparent_emergency, fence,
- * provision_volume, retire_volume).
+ * provision_volume, retire_volume) and {@code holdfast_recovery_skipped_total{input,reason}} (records
+ * read and deliberately not used: tombstones of tablets, health or results; results of the reconciler's
+ * commands).
  */
 public final class RecoveryMetrics implements ShardRecovery.Metrics {
 
@@ -40,6 +42,13 @@ public final class RecoveryMetrics implements ShardRecovery.Metrics {
     @Override
     public void recoveryFailed(String type) {
         step(type, "failed");
+    }
+
+    @Override
+    public void skipped(String input, String reason) {
+        counters.computeIfAbsent("k|" + input + "|" + reason, k -> Counter.builder("holdfast.recovery.skipped")
+                .description("Records read by the recovery workflow and deliberately not used, by input and reason")
+                .tag("input", input).tag("reason", reason).register(registry)).increment();
     }
 
     /** The count so far, for tests and the closing report; 0 if never counted. */

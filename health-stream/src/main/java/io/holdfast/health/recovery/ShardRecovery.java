@@ -60,6 +60,10 @@ public final class ShardRecovery {
 
         void recoveryFailed(String type);
 
+        /** A record of {@code input} read and deliberately not used (a tombstone, another app's result). */
+        default void skipped(String input, String reason) {
+        }
+
         Metrics NONE = new Metrics() {
             @Override
             public void problemDetected(String code) {

@@ -219,6 +219,11 @@ final class RecoveryDriver implements AutoCloseable {
         return c == null ? 0 : c.count();
     }
 
+    double skipped(String input, String reason) {
+        var c = registry.find("holdfast.recovery.skipped").tag("input", input).tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
     double problems(String code) {
         var c = registry.find("holdfast.recovery.problems").tag("code", code).counter();
         return c == null ? 0 : c.count();

@@ -548,6 +548,26 @@ class ShardRecoveryTopologyTest {
         }
     }
 
+    /** Records the workflow reads and does not use are counted, none vanishes unseen (found by HealthFuzzTest). */
+    @Test
+    void tombstonesAndResultsOfOtherAppsAreCountedAsSkipped() {
+        try (RecoveryDriver d = new RecoveryDriver()) {
+            d.tablets.pipeInput(alias("zone1", 1), null, d.now);
+            d.health.pipeInput("vol-x", null, d.now);
+            d.results.pipeInput("ks/-80", null, d.now);
+            d.results.pipeInput("e-1", io.holdfast.schemas.CommandResult.newBuilder().setCommandId("c-1")
+                    .setCommandKind(io.holdfast.schemas.CommandKind.RECONCILE)
+                    .setReconcileType(io.holdfast.schemas.ReconcileCommandType.REPLAY_SNAPSHOT).setTarget("e-1")
+                    .setOutcome(CommandOutcome.SUCCEEDED).setExecutor("test").setStartedTime(Instant.ofEpochMilli(d.now))
+                    .setFinishedTime(Instant.ofEpochMilli(d.now)).build(), d.now);
+            assertEquals(1, d.skipped("tablets", "tombstone"));
+            assertEquals(1, d.skipped("volume_health", "tombstone"));
+            assertEquals(1, d.skipped("command_results", "tombstone"));
+            assertEquals(1, d.skipped("command_results", "not_fleet"));
+            assertEquals(0, d.deadLetterTopic.readRecordsToList().size());
+        }
+    }
+
     @Test
     void invalidInputGoesToTheDeadLetterTopicAndProcessingContinues() {
         try (RecoveryDriver d = new RecoveryDriver()) {

@@ -33,7 +33,10 @@ public final class CdcMapping {
 
     /** The observation in {@code e}, an insert, read, update or delete of one of the two tables. */
     public EntityInput toInput(ChangeEvent e) {
-        String table = e.source() == null ? null : e.source().table();
+        if (e.source() == null) {
+            throw new MalformedChangeEventException("change event (op " + e.op() + ") has no source: its table is unknown");
+        }
+        String table = e.source().table();
         EntityInput.RowChange change = switch (e.op()) {
             case CREATE -> EntityInput.RowChange.INSERTED;
             case READ -> EntityInput.RowChange.COPIED;

@@ -14,6 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DeadLetterMetrics {
 
     public static final String CONFIG_KEY = "holdfast.internal.dead.letter.metrics";
+    /**
+     * Stage of a record of a global store's topic that could not be deserialized: Kafka Streams cannot
+     * dead-letter from the global thread, so it is logged (topic, partition, offset, reason) and skipped.
+     */
+    public static final String GLOBAL_SKIPPED = "global_skipped";
 
     private final MeterRegistry registry;
     private final String app;

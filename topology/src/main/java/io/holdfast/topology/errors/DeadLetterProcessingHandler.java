@@ -24,6 +24,8 @@ public class DeadLetterProcessingHandler extends LogAndContinueProcessingExcepti
         if (metrics != null) {
             metrics.record("processing", context.topic());
         }
-        return super.handleError(context, record, exception);
+        Response response = super.handleError(context, record, exception);
+        DeadLetterHeaders.cap(response.deadLetterQueueRecords());
+        return response;
     }
 }

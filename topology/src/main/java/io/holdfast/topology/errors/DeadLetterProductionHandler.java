@@ -33,7 +33,9 @@ public class DeadLetterProductionHandler extends DefaultProductionExceptionHandl
         if (metrics != null) {
             metrics.record("production", context.topic());
         }
-        return Response.resume(maybeBuildDeadLetterQueueRecords(deadLetterTopic, context.sourceRawKey(),
-                context.sourceRawValue(), context, exception));
+        var letters = maybeBuildDeadLetterQueueRecords(deadLetterTopic, context.sourceRawKey(), context.sourceRawValue(),
+                context, exception);
+        DeadLetterHeaders.cap(letters);
+        return Response.resume(letters);
     }
 }

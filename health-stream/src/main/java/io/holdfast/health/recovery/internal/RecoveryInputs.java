@@ -1,5 +1,6 @@
 package io.holdfast.health.recovery.internal;
 
+import io.holdfast.health.recovery.ShardRecovery;
 import io.holdfast.schemas.CommandKind;
 import io.holdfast.schemas.CommandResult;
 import io.holdfast.schemas.TabletRecord;
@@ -35,7 +36,12 @@ final class RecoveryInputs {
 
     /** fleet.tablets (keyed by alias) to the volume join (keyed by volume id). */
     static final class Tablets implements Processor<String, TabletRecord, String, RecoveryEvent> {
+        private final ShardRecovery.Metrics metrics;
         private ProcessorContext<String, RecoveryEvent> context;
+
+        Tablets(ShardRecovery.Metrics metrics) {
+            this.metrics = metrics;
+        }
 
         @Override
         public void init(ProcessorContext<String, RecoveryEvent> context) {
@@ -46,7 +52,8 @@ final class RecoveryInputs {
         public void process(Record<String, TabletRecord> record) {
             TabletRecord t = record.value();
             if (t == null) {
-                return; // a tombstone: the tablet left the topology source; its SPARE record said so first
+                metrics.skipped("tablets", "tombstone"); // the tablet left the topology source; its SPARE record said so first
+                return;
             }
             if (blank(t.getTabletAlias()) || blank(t.getKeyspace()) || blank(t.getShard()) || t.getShard().contains("/")) {
                 throw new InvalidRecoveryInput("tablet record without a usable alias, keyspace or shard: "
@@ -61,11 +68,13 @@ final class RecoveryInputs {
     static final class Health implements Processor<String, VolumeHealth, String, RecoveryEvent> {
         private final String joinSink;
         private final String coordinatorSink;
+        private final ShardRecovery.Metrics metrics;
         private ProcessorContext<String, RecoveryEvent> context;
 
-        Health(String joinSink, String coordinatorSink) {
+        Health(String joinSink, String coordinatorSink, ShardRecovery.Metrics metrics) {
             this.joinSink = joinSink;
             this.coordinatorSink = coordinatorSink;
+            this.metrics = metrics;
         }
 
         @Override
@@ -77,6 +86,7 @@ final class RecoveryInputs {
         public void process(Record<String, VolumeHealth> record) {
             VolumeHealth h = record.value();
             if (h == null) {
+                metrics.skipped("volume_health", "tombstone");
                 return;
             }
             if (blank(h.getVolumeId())) {
@@ -90,7 +100,12 @@ final class RecoveryInputs {
 
     /** commands.results: fleet command results to their shard; the reconciler's results are not ours. */
     static final class Results implements Processor<String, CommandResult, String, RecoveryEvent> {
+        private final ShardRecovery.Metrics metrics;
         private ProcessorContext<String, RecoveryEvent> context;
+
+        Results(ShardRecovery.Metrics metrics) {
+            this.metrics = metrics;
+        }
 
         @Override
         public void init(ProcessorContext<String, RecoveryEvent> context) {
@@ -101,6 +116,7 @@ final class RecoveryInputs {
         public void process(Record<String, CommandResult> record) {
             CommandResult r = record.value();
             if (r == null || r.getCommandKind() != CommandKind.FLEET) {
+                metrics.skipped("command_results", r == null ? "tombstone" : "not_fleet");
                 return;
             }
             String target = r.getTarget();

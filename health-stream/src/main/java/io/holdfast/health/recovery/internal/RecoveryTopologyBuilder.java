@@ -39,17 +39,17 @@ public final class RecoveryTopologyBuilder {
         // Inputs, validated and keyed: tablets and health by volume, results by shard, health to the coordinator.
         topology.addSource("recovery-tablets-source", keyReader, catalog.tablets.valueSerde().deserializer(),
                 catalog.tablets.name());
-        topology.addProcessor("recovery-key-tablets-by-volume", RecoveryInputs.Tablets::new, "recovery-tablets-source");
+        topology.addProcessor("recovery-key-tablets-by-volume", () -> new RecoveryInputs.Tablets(metrics), "recovery-tablets-source");
         topology.addSource("recovery-volume-health-source", keyReader, catalog.volumeHealth.valueSerde().deserializer(),
                 catalog.volumeHealth.name());
         topology.addProcessor("recovery-route-volume-health",
-                () -> new RecoveryInputs.Health("recovery-by-volume-sink", "recovery-health-to-coordinator-sink"),
+                () -> new RecoveryInputs.Health("recovery-by-volume-sink", "recovery-health-to-coordinator-sink", metrics),
                 "recovery-volume-health-source");
         topology.addSink("recovery-by-volume-sink", byVolume, keys, events.serializer(),
                 "recovery-key-tablets-by-volume", "recovery-route-volume-health");
         topology.addSource("recovery-command-results-source", keyReader, catalog.commandResults.valueSerde().deserializer(),
                 catalog.commandResults.name());
-        topology.addProcessor("recovery-key-results-by-shard", RecoveryInputs.Results::new, "recovery-command-results-source");
+        topology.addProcessor("recovery-key-results-by-shard", () -> new RecoveryInputs.Results(metrics), "recovery-command-results-source");
 
         // The volume -> shard join.
         topology.addSource("recovery-by-volume-source", keyReader, events.deserializer(), byVolume);
