@@ -20,7 +20,7 @@ import java.util.Random;
  *   <li>once, the Kafka broker killed and restarted 3-10 s later; once, MariaDB the same, never both down together;</li>
  *   <li>fleet degradations, one a minute or so, on shards quiet for the last 4 minutes (so that the anti-flap
  *       block and the previous repair are over): a degraded or stalled primary, a degraded replica, or the
- *       replica most likely to be promoted degraded and, 20 s later, its primary (the candidate must be passed over).</li>
+ *       replica most likely to be promoted degraded and, 30 s later, its primary (the candidate must be passed over).</li>
  * </ul>
  */
 public record ChaosPlan(long seed, Duration duration, List<Event> events) {
@@ -147,11 +147,13 @@ public record ChaosPlan(long seed, Duration duration, List<Event> events) {
             switch (random.nextInt(5)) {
                 case 0, 1 -> events.add(new Inject(Duration.ofMillis(at), String.format(Locale.ROOT, "degrade-primary %s %d %d", shard, seconds,
                         between(random, 200, 500))));
-                case 2 -> events.add(new Inject(Duration.ofMillis(at), "stall-primary " + shard + " " + between(random, 20, 40)));
+                // Long enough that the stall is still on when holdfast acts, even with the health app just killed: a stall
+                // that ends first heals by itself and leaves nothing to replace.
+                case 2 -> events.add(new Inject(Duration.ofMillis(at), "stall-primary " + shard + " " + seconds));
                 case 3 -> events.add(new Inject(Duration.ofMillis(at), "degrade-replica " + shard + " " + seconds));
                 default -> {
                     events.add(new Inject(Duration.ofMillis(at), "degrade-candidate " + shard + " " + (seconds + 60)));
-                    events.add(new Inject(Duration.ofMillis(at + 20_000), String.format(Locale.ROOT, "degrade-primary %s %d %d", shard, seconds,
+                    events.add(new Inject(Duration.ofMillis(at + 30_000), String.format(Locale.ROOT, "degrade-primary %s %d %d", shard, seconds,
                             between(random, 200, 500))));
                 }
             }
