@@ -193,6 +193,7 @@ public final class ChaosRun {
     private Instant play(ChaosPlan plan, SteadyWriter writer) throws Exception {
         Instant lastFault = Instant.now();
         long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+        long nextReadiness = System.nanoTime();
         int next = 0;
         List<ChaosPlan.Event> events = plan.events();
         long end = started + options.duration().toNanos();
@@ -202,7 +203,10 @@ public final class ChaosRun {
                 lastFault = Instant.now();
             }
             watchForExits();
-            noteReadiness();
+            if (System.nanoTime() >= nextReadiness) {
+                noteReadiness();
+                nextReadiness = System.nanoTime() + 1_000_000_000L;
+            }
             if (!simulator.isAlive()) {
                 say("the fleet simulator exited on its own (see %s): stopping the run", simulator.log());
                 return lastFault;

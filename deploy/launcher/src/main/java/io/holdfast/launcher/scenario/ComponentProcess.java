@@ -29,6 +29,8 @@ public final class ComponentProcess implements AutoCloseable {
     private final Path log;
     private Process process;
     private int starts;
+    /** Where the latest start's output begins in the log: read from there, not the whole log (it grows over a long run). */
+    private long startOffset;
 
     public ComponentProcess(String name, Path logDir, String... args) throws IOException {
         this.name = name;
@@ -58,6 +60,7 @@ public final class ComponentProcess implements AutoCloseable {
         command.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.holdfast.launcher.Holdfast"));
         command.addAll(args);
+        startOffset = Files.exists(log) ? Files.size(log) : 0;
         Files.writeString(log, MARK + starts + ": " + String.join(" ", args) + System.lineSeparator(), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -93,8 +96,15 @@ public final class ComponentProcess implements AutoCloseable {
 
     /** What the process printed since its latest start. */
     public String latestOutput() throws IOException {
-        String all = Files.readString(log, StandardCharsets.UTF_8);
-        return all.substring(Math.max(0, all.lastIndexOf(MARK)));
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(log, StandardOpenOption.READ)) {
+            long size = in.size();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) Math.max(0, size - startOffset));
+            in.position(startOffset);
+            while (bytes.hasRemaining() && in.read(bytes) >= 0) {
+                // until the size read at the start
+            }
+            return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        }
     }
 
     /** A line on the process's standard input (the simulator's console). */
