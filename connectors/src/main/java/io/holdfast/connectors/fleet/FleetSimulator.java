@@ -349,6 +349,13 @@ public final class FleetSimulator implements AutoCloseable {
         }
     }
 
+    /** Every tablet made primary by a reparent, with its lag and volume state at that moment, in order. */
+    public List<Promotion> promotions() {
+        synchronized (lock) {
+            return ledger.promotions();
+        }
+    }
+
     public List<SplitBrainMoment> splitBrainMoments() {
         synchronized (lock) {
             return ledger.splitBrainMoments();

@@ -404,6 +404,26 @@ class FleetSimulatorTest {
         assertEquals(List.of("vol-" + PRIMARY), entry.volumeIds());
         assertEquals(1, entry.reparents());
         assertFalse(entry.replacementProvisioned());
+        Promotion promoted = sim.promotions().get(0);
+        assertEquals(REPLICA_2, promoted.tabletAlias());
+        assertEquals(2, promoted.term());
+        assertEquals("r", promoted.commandId());
+        assertEquals(Optional.empty(), promoted.impairedSince(), "a healthy candidate");
+        assertTrue(promoted.lagMillis() <= 80, "caught up: " + promoted.lagMillis());
+    }
+
+    @Test
+    void aPromotionRecordsTheCandidatesDegradationAndLagAtThatMoment() {
+        Injection injection = sim.degradeCandidate(SHARD, Duration.ofMinutes(5));
+        String candidate = injection.tabletAliases().get(0);
+        advance(10_000);
+        sim.execute(planned("r", candidate, PRIMARY, 1));
+        advance(PLANNED);
+
+        Promotion promoted = sim.promotions().get(0);
+        assertEquals(candidate, promoted.tabletAlias());
+        assertEquals(Optional.of(injection.onset()), promoted.impairedSince());
+        assertTrue(promoted.lagMillis() >= (10_000 + PLANNED) / 2, "a degraded volume applies changes at half speed: " + promoted.lagMillis());
     }
 
     @Test

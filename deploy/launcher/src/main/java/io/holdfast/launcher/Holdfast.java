@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Kafka Streams control plane that keeps a revisioned entity store (S3 + Vitess + EBS) lossless and available.",
         subcommands = {DevCommand.class, TopicsCommand.class, ConfigCommand.class, RunCommand.class, HealthCommand.class,
                 AgentCommand.class, CloudWatchCommand.class, SimCommand.class, ExecuteCommand.class, ControlCommandLine.class, DlqCommand.class,
-                WriteCommand.class, ScanCommand.class, ConnectCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+                WriteCommand.class, ScanCommand.class, ConnectCommand.class, StatusCommand.class, ChaosCommand.class, CommandLine.HelpCommand.class})
 public final class Holdfast implements Runnable {
 
     @CommandLine.Spec

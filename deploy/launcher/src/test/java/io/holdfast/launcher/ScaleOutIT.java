@@ -14,6 +14,7 @@ import io.holdfast.embedded.EmbeddedKafka;
 import io.holdfast.embedded.EmbeddedMariaDb;
 import io.holdfast.embedded.EmbeddedS3;
 import io.holdfast.embedded.junit.EmbeddedStackExtension;
+import io.holdfast.launcher.chaos.InvariantChecker;
 import io.holdfast.schemas.CommandOutcome;
 import io.holdfast.schemas.CommandResult;
 import io.holdfast.schemas.FleetCommand;
@@ -79,7 +80,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * fleet simulator executing fleet commands. One instance of each app is killed with SIGKILL in mid-run, the health one
  * while shard workflows it owns are between their reparent and their replacement volume.
  *
- * <p>Shown from outside holdfast's state: the store converges ({@link WritePathAudit} on MariaDB, S3 and the binlog);
+ * <p>Shown from outside holdfast's state: the store converges ({@link InvariantChecker#writePath} on MariaDB, S3 and the binlog);
  * every command has a result and none was executed twice (each command id has one execution on the executors'
  * results, DUPLICATE answers aside); every injected degradation, those owned by the killed instance included, ends
  * with one reparent, a replacement and a retirement, and no split brain (the simulator's ledger); queries for keys
@@ -279,11 +280,11 @@ class ScaleOutIT {
             long lastWrite = System.nanoTime();
             awaitOrFail(Duration.ofMinutes(5), () -> repaired(fleetRef, injections), () -> "not repaired: "
                     + entries(fleetRef, injections) + "\n" + recorder.fleetCommandsSummary(), processes);
-            WritePathAudit.Report report = null;
+            InvariantChecker.WritePathReport report = null;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (System.nanoTime() < deadline) {
                 try (Connection c = DriverManager.getConnection(db.jdbcUrl(database), db.user(), db.password())) {
-                    report = WritePathAudit.check(s3, bucket, "snapshots/", c, kafka.bootstrapServers(),
+                    report = InvariantChecker.writePath(s3, bucket, "snapshots/", c, kafka.bootstrapServers(),
                             catalog.cdcRevisions.name(), catalog.cdcEntityHeads.name());
                 }
                 if (report.problems().isEmpty()) {

@@ -10,6 +10,7 @@ import io.holdfast.embedded.EmbeddedKafka;
 import io.holdfast.embedded.EmbeddedMariaDb;
 import io.holdfast.embedded.EmbeddedS3;
 import io.holdfast.embedded.junit.EmbeddedStackExtension;
+import io.holdfast.launcher.chaos.InvariantChecker;
 import io.holdfast.reconciler.cdc.ChangeEventParser;
 import io.holdfast.reconciler.cdc.Op;
 import io.holdfast.schemas.ReconcileCommand;
@@ -54,7 +55,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * command in its own JVM: the revision writer with failures injected after the S3 step and after the row
  * step, the binlog source (Debezium on the MariaDB binlog, the existing rows copied by an incremental
  * snapshot), the S3 scanner, the reconciler and the reconcile executor. The store must converge: checked
- * by {@link WritePathAudit} from MariaDB, S3 and the binlog's history, not from holdfast's own state.
+ * by {@link InvariantChecker#writePath} from MariaDB, S3 and the binlog's history, not from holdfast's own state.
  * The second test kills (SIGKILL) each component in mid-work and restarts it, and shows from the copy's
  * and the scan's own records that they resumed from their checkpoints.
  */
@@ -374,12 +375,12 @@ class WritePathConvergenceIT {
          */
         void awaitConvergence() throws Exception {
             long deadline = System.currentTimeMillis() + CONVERGENCE_TIMEOUT.toMillis();
-            WritePathAudit.Report report;
+            InvariantChecker.WritePathReport report;
             long auditStarted;
             while (true) {
                 auditStarted = System.currentTimeMillis();
                 try (Connection c = DriverManager.getConnection(db.jdbcUrl(database), db.user(), db.password())) {
-                    report = WritePathAudit.check(s3, bucket, prefix, c, kafka.bootstrapServers(),
+                    report = InvariantChecker.writePath(s3, bucket, prefix, c, kafka.bootstrapServers(),
                             catalog.cdcRevisions.name(), catalog.cdcEntityHeads.name());
                 }
                 if (report.problems().isEmpty() || System.currentTimeMillis() > deadline) {

@@ -264,7 +264,7 @@ public final class CommandEngine {
                     return CommandResults.of(command, executorName, CommandOutcome.FAILED, "current primary " + old.alias()
                             + " did not answer: a planned reparent needs it to demote itself; nothing changed", started, finished, observed);
                 }
-                model.promote(candidate, emergency, now);
+                model.promote(candidate, command.getCommandId(), emergency, now);
                 model.settle(shard, now);
                 observed.put("new_primary", candidate.alias());
                 observed.put("old_primary", old.alias());

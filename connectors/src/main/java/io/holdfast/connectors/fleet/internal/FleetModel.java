@@ -34,6 +34,11 @@ public final class FleetModel {
     /** Called after every change of a shard's state, with the time of the change. */
     public interface ShardObserver {
         void observe(SimShard shard, long nowMillis);
+
+        /** {@code candidate} is about to become primary by {@code commandId}; its lag and volume as they are now. */
+        default void promoting(SimTablet candidate, String commandId, boolean emergency, long nowMillis, long lagMillis,
+                               long impairedSinceMillis) {
+        }
     }
 
     /**
@@ -241,6 +246,15 @@ public final class FleetModel {
      * read-write if it could not be reached to be told.
      */
     public void promote(SimTablet candidate, boolean emergency, long nowMillis) {
+        promote(candidate, null, emergency, nowMillis);
+    }
+
+    /** As {@link #promote(SimTablet, boolean, long)}, telling the observer first what the candidate was (for the ledger). */
+    public void promote(SimTablet candidate, String commandId, boolean emergency, long nowMillis) {
+        Long lag = lagMillis(candidate, nowMillis);
+        SimVolume volume = candidate.volume();
+        observer.promoting(candidate, commandId, emergency, nowMillis, lag == null ? -1 : lag,
+                volume.impairedAt(nowMillis) ? volume.episode().startMillis() : -1);
         SimShard shard = candidate.shard();
         SimTablet old = shard.primary;
         shard.term++;

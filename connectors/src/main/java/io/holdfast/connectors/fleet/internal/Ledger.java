@@ -2,6 +2,7 @@ package io.holdfast.connectors.fleet.internal;
 
 import io.holdfast.connectors.fleet.InjectionKind;
 import io.holdfast.connectors.fleet.LedgerEntry;
+import io.holdfast.connectors.fleet.Promotion;
 import io.holdfast.connectors.fleet.SplitBrainMoment;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ public final class Ledger implements FleetModel.ShardObserver {
     private final List<Entry> entries = new ArrayList<>();
     private final List<Moment> moments = new ArrayList<>();
     private final Map<String, Moment> ongoing = new HashMap<>();
+    private final List<Promotion> promotions = new ArrayList<>();
 
     /** Opens an entry for an event that hit {@code tablets} of {@code shard} at {@code onsetMillis}. */
     public void open(long injectionId, InjectionKind kind, SimShard shard, List<SimTablet> tablets, long onsetMillis) {
@@ -83,6 +85,18 @@ public final class Ledger implements FleetModel.ShardObserver {
             moment.untilMillis = nowMillis;
             ongoing.remove(shard.key());
         }
+    }
+
+    @Override
+    public void promoting(SimTablet candidate, String commandId, boolean emergency, long nowMillis, long lagMillis,
+                          long impairedSinceMillis) {
+        promotions.add(new Promotion(candidate.shard().key(), candidate.alias(), candidate.shard().term() + 1, Instant.ofEpochMilli(nowMillis),
+                commandId, emergency, lagMillis, impairedSinceMillis < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(impairedSinceMillis))));
+    }
+
+    /** Every promotion so far, in order. */
+    public List<Promotion> promotions() {
+        return List.copyOf(promotions);
     }
 
     public List<LedgerEntry> entries(long nowMillis) {

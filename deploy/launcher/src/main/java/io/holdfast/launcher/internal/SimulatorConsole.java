@@ -3,6 +3,7 @@ package io.holdfast.launcher.internal;
 import io.holdfast.connectors.fleet.FleetSimulator;
 import io.holdfast.connectors.fleet.Injection;
 import io.holdfast.connectors.fleet.LedgerEntry;
+import io.holdfast.connectors.fleet.Promotion;
 import io.holdfast.connectors.fleet.SplitBrainMoment;
 import io.holdfast.schemas.FleetCommandType;
 import java.io.BufferedReader;
@@ -33,7 +34,7 @@ public final class SimulatorConsole {
             "degrade-candidate SHARD SECONDS              the replica most likely to be promoted degrades",
             "fail-next TYPE [SHARD]                       the next command of TYPE (REPARENT, FENCE, PROVISION_VOLUME, RETIRE_VOLUME) fails",
             "time-out-next TYPE [SHARD]                   the next command of TYPE is never answered",
-            "ledger                                       impact windows and split-brain moments so far",
+            "ledger                                       impact windows, promotions and split-brain moments so far",
             "status                                       the status line now");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
@@ -94,7 +95,10 @@ public final class SimulatorConsole {
         }
     }
 
-    /** The ledger as lines: one per entry, then the split-brain moments. */
+    /**
+     * The ledger as lines: one per entry, one per promotion (the new primary's lag and volume when it was promoted,
+     * full timestamps so that a checker can set them against the command's decision time), then the split-brain moments.
+     */
     public static List<String> ledger(FleetSimulator simulator) {
         List<String> lines = new ArrayList<>();
         List<LedgerEntry> entries = simulator.ledger();
@@ -108,6 +112,9 @@ public final class SimulatorConsole {
                     e.reparents(), e.replacementProvisioned() ? "provisioned" : "not provisioned",
                     e.degradedVolumeRetired() ? "retired" : "not retired"));
         }
+        for (Promotion p : simulator.promotions()) {
+            lines.add(promotionLine(p));
+        }
         List<SplitBrainMoment> moments = simulator.splitBrainMoments();
         if (moments.isEmpty()) {
             lines.add("split-brain moments: none");
@@ -117,6 +124,13 @@ public final class SimulatorConsole {
                     + m.until().map(CLOCK::format).orElse("now") + ": " + String.join(", ", m.writablePrimaries()));
         }
         return lines;
+    }
+
+    /** {@code PROMOTED <shard key> <alias> term <n> at <instant> <planned|emergency> command <id> lag <ms> ms volume <healthy|impaired since <instant>>}. */
+    public static String promotionLine(Promotion p) {
+        return "PROMOTED " + p.shardKey() + " " + p.tabletAlias() + " term " + p.term() + " at " + p.at() + " "
+                + (p.emergency() ? "emergency" : "planned") + " command " + p.commandId() + " lag " + p.lagMillis() + " ms volume "
+                + p.impairedSince().map(since -> "impaired since " + since).orElse("healthy");
     }
 
     private static String injected(Injection injection) {

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 /**
  * One holdfast command as its own JVM, started from this process's own Java and class path, its
  * output appended to a log: what a crash scenario kills with SIGKILL and starts again. Ready when the
- * command has printed its "Ctrl-C" line since its latest start.
+ * command has printed its "Ctrl-C" line since its latest start. Used by {@code crash-and-resume} and {@code holdfast chaos}.
  */
-final class ComponentProcess implements AutoCloseable {
+public final class ComponentProcess implements AutoCloseable {
 
     private static final String MARK = "---- start ";
     private static final Pattern HTTP = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)|HTTP on port (\\d+)");
@@ -29,8 +29,10 @@ final class ComponentProcess implements AutoCloseable {
     private final Path log;
     private Process process;
     private int starts;
+    /** Where the latest start's output begins in the log: read from there, not the whole log (it grows over a long run). */
+    private long startOffset;
 
-    ComponentProcess(String name, Path logDir, String... args) throws IOException {
+    public ComponentProcess(String name, Path logDir, String... args) throws IOException {
         this.name = name;
         this.args = List.of(args);
         Files.createDirectories(logDir);
@@ -38,19 +40,19 @@ final class ComponentProcess implements AutoCloseable {
         Files.deleteIfExists(log);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    int starts() {
+    public int starts() {
         return starts;
     }
 
-    ComponentProcess start() throws IOException {
+    public ComponentProcess start() throws IOException {
         starts++;
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -58,6 +60,7 @@ final class ComponentProcess implements AutoCloseable {
         command.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.holdfast.launcher.Holdfast"));
         command.addAll(args);
+        startOffset = Files.exists(log) ? Files.size(log) : 0;
         Files.writeString(log, MARK + starts + ": " + String.join(" ", args) + System.lineSeparator(), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -66,7 +69,7 @@ final class ComponentProcess implements AutoCloseable {
     }
 
     /** Waits for the "Ctrl-C" line of the latest start; false when the process ended or the time ran out. */
-    boolean awaitReady(Duration timeout) throws InterruptedException, IOException {
+    public boolean awaitReady(Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (latestOutput().contains("Ctrl-C")) {
@@ -80,34 +83,46 @@ final class ComponentProcess implements AutoCloseable {
         return false;
     }
 
+    /** Whether the latest start has printed its "Ctrl-C" line (is serving). */
+    public boolean isReady() throws IOException {
+        return latestOutput().contains("Ctrl-C");
+    }
+
     /** The HTTP port the latest start printed, if any. */
-    Optional<Integer> httpPort() throws IOException {
+    public Optional<Integer> httpPort() throws IOException {
         Matcher m = HTTP.matcher(latestOutput());
         return m.find() ? Optional.of(Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2))) : Optional.empty();
     }
 
     /** What the process printed since its latest start. */
-    String latestOutput() throws IOException {
-        String all = Files.readString(log, StandardCharsets.UTF_8);
-        return all.substring(Math.max(0, all.lastIndexOf(MARK)));
+    public String latestOutput() throws IOException {
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(log, StandardOpenOption.READ)) {
+            long size = in.size();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) Math.max(0, size - startOffset));
+            in.position(startOffset);
+            while (bytes.hasRemaining() && in.read(bytes) >= 0) {
+                // until the size read at the start
+            }
+            return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        }
     }
 
     /** A line on the process's standard input (the simulator's console). */
-    void type(String line) throws IOException {
+    public void type(String line) throws IOException {
         OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }
 
     /** SIGKILL, as a crash: nothing is flushed, no shutdown code runs. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " survived SIGKILL");
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
