@@ -13,6 +13,7 @@ import io.holdfast.connectors.writer.WriteResult;
 import io.holdfast.embedded.EmbeddedStack;
 import io.holdfast.health.HealthConfig;
 import io.holdfast.launcher.internal.HttpJson;
+import io.holdfast.launcher.internal.SimulatorConsole;
 import io.holdfast.launcher.internal.SteadyWriter;
 import io.holdfast.launcher.scenario.ComponentProcess;
 import io.holdfast.reconciler.ReconcilerConfig;
@@ -384,9 +385,8 @@ public final class ChaosRun {
             String now = simulator.latestOutput();
             if (now.length() > before.length()) {
                 String fresh = now.substring(before.length());
-                if (fresh.contains("split-brain moments: none") || fresh.contains("SPLIT BRAIN ")) {
-                    Thread.sleep(200); // the rest of the split-brain lines
-                    return SimulatorLedger.parse(simulator.latestOutput().substring(before.length()));
+                if (fresh.contains(SimulatorConsole.LEDGER_END)) {
+                    return SimulatorLedger.parse(fresh);
                 }
             }
         }

@@ -97,7 +97,8 @@ public final class SimulatorConsole {
 
     /**
      * The ledger as lines: one per entry, one per promotion (the new primary's lag and volume when it was promoted,
-     * full timestamps so that a checker can set them against the command's decision time), then the split-brain moments.
+     * full timestamps so that a checker can set them against the command's decision time), then the split-brain moments,
+     * then {@value #LEDGER_END}.
      */
     public static List<String> ledger(FleetSimulator simulator) {
         List<String> lines = new ArrayList<>();
@@ -123,8 +124,13 @@ public final class SimulatorConsole {
             lines.add("SPLIT BRAIN " + m.shardKey() + " from " + CLOCK.format(m.from()) + " until "
                     + m.until().map(CLOCK::format).orElse("now") + ": " + String.join(", ", m.writablePrimaries()));
         }
+        // A reader of the output (holdfast chaos) knows the answer is whole only when it sees this line.
+        lines.add(LEDGER_END);
         return lines;
     }
+
+    /** The last line of every {@code ledger} answer. */
+    public static final String LEDGER_END = "ledger: end";
 
     /** {@code PROMOTED <shard key> <alias> term <n> at <instant> <planned|emergency> command <id> lag <ms> ms volume <healthy|impaired since <instant>>}. */
     public static String promotionLine(Promotion p) {

@@ -117,6 +117,7 @@ class InvariantCheckerTest {
             #2 DEGRADED_REPLICA commerce/20-40 onset 10:01:00.000 impact 0.0 s, 0 reparent(s), replacement provisioned, degraded volume retired
             PROMOTED commerce/-20 zone2-0000000101 term 2 at 2026-12-07T10:00:03Z planned command r1 lag 45 ms volume healthy
             split-brain moments: none
+            ledger: end
             """;
 
     private static Map<String, FleetCommand> reparent(String id) {
@@ -153,7 +154,7 @@ class InvariantCheckerTest {
     @Test
     void onlyTheLastLedgerAnswerCounts() {
         String earlier = "#1 DEGRADED_PRIMARY commerce/-20 onset 09:59:50.000 impact still open, 0 reparent(s), replacement not provisioned, "
-                + "degraded volume not retired\nsplit-brain moments: none\n";
+                + "degraded volume not retired\nsplit-brain moments: none\nledger: end\n";
         SimulatorLedger ledger = SimulatorLedger.parse(earlier + "12:00:00 INFO some log line\n" + CLEAN_LEDGER);
         assertEquals(2, ledger.entries().size());
         assertTrue(ledger.entries().get(0).repaired());
