@@ -3,6 +3,7 @@ package io.holdfast.connectors.fleet;
 import io.holdfast.connectors.commands.HostName;
 import io.holdfast.topology.config.ConfigSources;
 import io.holdfast.topology.config.HoldfastConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class FleetExecutorConfig extends HoldfastConfig {
     public static final String HOOK_PROVISION_COMMAND = "holdfast.fleet.hook.provision.command";
     public static final String HOOK_RETIRE_COMMAND = "holdfast.fleet.hook.retire.command";
     public static final String HOOK_TIMEOUT_MS = "holdfast.fleet.hook.timeout.ms";
+    public static final String SIM_URL = "holdfast.fleet.sim.url";
+    public static final String SIM_TIMEOUT_MS = "holdfast.fleet.sim.timeout.ms";
 
     private static final ConfigDef DEFINITION = define(baseDefinition());
 
@@ -108,7 +111,12 @@ public final class FleetExecutorConfig extends HoldfastConfig {
                         "Program (and its arguments) that takes a tablet and its volume out of the shard. Empty: "
                                 + "RETIRE_VOLUME answers FAILED 'not configured'.")
                 .define(HOOK_TIMEOUT_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.LOW,
-                        "Longest a hook may run; it is then stopped and the command reported TIMED_OUT.");
+                        "Longest a hook may run; it is then stopped and the command reported TIMED_OUT.")
+                .define(SIM_URL, Type.STRING, "", Importance.MEDIUM,
+                        "The fleet simulator's API (http://HOST:PORT, as `holdfast sim fleet` prints it with "
+                                + SimulatorConfig.API_PORT + " set); required by the sim driver.")
+                .define(SIM_TIMEOUT_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.LOW,
+                        "Longest the sim driver waits for a simulated operation; the command is then reported TIMED_OUT.");
     }
 
     /** How the {@link FleetCommandRunner} of {@code holdfast execute fleet} runs. */
@@ -131,6 +139,29 @@ public final class FleetExecutorConfig extends HoldfastConfig {
     public String executorName() {
         String name = getString(EXECUTOR_NAME).trim();
         return name.isEmpty() ? "vtctld@" + HostName.local() : name;
+    }
+
+    /** The simulator's command URL; a {@link ConfigException} naming the key when it is not set or not an http URL. */
+    public URI simulatorCommands() {
+        String url = getString(SIM_URL).trim();
+        if (url.isEmpty()) {
+            throw new ConfigException("No simulator address: set " + SIM_URL + "=http://HOST:PORT (--set, the config file or "
+                    + "HOLDFAST_FLEET_SIM_URL), as `holdfast sim fleet` prints it");
+        }
+        URI base;
+        try {
+            base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SIM_URL, url, "not a URL: " + e.getMessage());
+        }
+        if (!"http".equals(base.getScheme()) || base.getHost() == null || base.getPort() < 0) {
+            throw new ConfigException(SIM_URL, url, "expected http://HOST:PORT");
+        }
+        return base.resolve(SimulatorApi.PATH);
+    }
+
+    public Duration simulatorTimeout() {
+        return Duration.ofMillis(getLong(SIM_TIMEOUT_MS));
     }
 
     public String vtctldPath() {

@@ -130,7 +130,8 @@ public final class FleetSimulator implements AutoCloseable {
      * The simulator on the cluster of {@code config}, in real time: it publishes {@code fleet.tablets}
      * and {@code fleet.volume-metrics} with an idempotent producer whose every send is checked, and
      * executes {@code commands.fleet} through a {@link FleetCommandRunner} (read_committed,
-     * at-least-once, results to {@code commands.results}). Its topics must exist ({@code holdfast topics ensure}).
+     * at-least-once, results to {@code commands.results}) unless {@link SimulatorConfig#EXECUTE_COMMANDS}
+     * leaves them to a separate executor ({@link SimulatorApi}). Its topics must exist ({@code holdfast topics ensure}).
      */
     public static FleetSimulator start(SimulatorConfig config) {
         TopicCatalog catalog = new TopicCatalog(config);
@@ -147,6 +148,9 @@ public final class FleetSimulator implements AutoCloseable {
             throw e;
         }
         simulator.attached.add(() -> sink.close(Duration.ofSeconds(30)));
+        if (!config.executeCommands()) {
+            return simulator;
+        }
         try {
             simulator.runner = FleetCommandRunner.start(config, config.runnerSettings(), simulator.executor());
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -38,6 +39,9 @@ public final class SimulatorConfig extends HoldfastConfig {
     public static final String INJECT_KINDS = "holdfast.sim.inject.kinds";
     public static final String INJECT_CELL_SHARE = "holdfast.sim.inject.cell.share";
     public static final String GROUP_ID = "holdfast.sim.group.id";
+    public static final String EXECUTE_COMMANDS = "holdfast.sim.execute.commands";
+    public static final String API_PORT = "holdfast.sim.api.port";
+    public static final String API_ADDRESS = "holdfast.sim.api.address";
 
     private static final Map<SimulatedOperation, String> DEFAULT_DELAYS = Map.of(
             SimulatedOperation.PLANNED_REPARENT, "1000-3000",
@@ -106,7 +110,16 @@ public final class SimulatorConfig extends HoldfastConfig {
                         "Share of a cell's volumes a random CELL_EVENT degrades together.")
                 .define(GROUP_ID, Type.STRING, "holdfast-fleet-simulator", new ConfigDef.NonEmptyString(), Importance.LOW,
                         "Consumer group of the simulator on commands.fleet (its own, so that it never shares commands with "
-                                + "`holdfast execute fleet`).");
+                                + "`holdfast execute fleet`).")
+                .define(EXECUTE_COMMANDS, Type.BOOLEAN, true, Importance.MEDIUM,
+                        "Whether the simulator executes commands.fleet itself. Off, it leaves them to `holdfast execute fleet "
+                                + "--driver sim`, which reaches it through its fleet API (" + API_PORT + "), so that the fleet "
+                                + "executor runs, and can crash, in a process of its own.")
+                .define(API_PORT, Type.INT, -1, Range.between(-1, 65_535), Importance.MEDIUM,
+                        "Port of the simulator's fleet API (POST /commands), what vtctld is to a real fleet; -1 serves none, "
+                                + "0 a free port (printed at start).")
+                .define(API_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
+                        "Address the fleet API listens on. The API has no authentication: keep it on loopback.");
         for (SimulatedOperation operation : SimulatedOperation.values()) {
             definition.define(delayKey(operation), Type.STRING, DEFAULT_DELAYS.get(operation), MillisRange.validator(), Importance.LOW,
                     "How long a simulated " + operation.name().toLowerCase(Locale.ROOT).replace('_', ' ')
@@ -218,6 +231,20 @@ public final class SimulatorConfig extends HoldfastConfig {
 
     public double injectionCellShare() {
         return getDouble(INJECT_CELL_SHARE);
+    }
+
+    public boolean executeCommands() {
+        return getBoolean(EXECUTE_COMMANDS);
+    }
+
+    /** The fleet API's port: empty when none is served, 0 for a free one. */
+    public OptionalInt apiPort() {
+        int port = getInt(API_PORT);
+        return port < 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
+    public String apiAddress() {
+        return getString(API_ADDRESS);
     }
 
     /** How the simulator's command runner runs (the {@code holdfast.fleet.*} runner keys, under {@link #GROUP_ID}). */

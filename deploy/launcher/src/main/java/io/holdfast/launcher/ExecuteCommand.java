@@ -1,7 +1,9 @@
 package io.holdfast.launcher;
 
 import io.holdfast.connectors.fleet.FleetCommandRunner;
+import io.holdfast.connectors.fleet.FleetExecutor;
 import io.holdfast.connectors.fleet.FleetExecutorConfig;
+import io.holdfast.connectors.fleet.SimulatorApiExecutor;
 import io.holdfast.connectors.fleet.VtctldFleetExecutor;
 import io.holdfast.connectors.reconcile.ReconcileCommandRunner;
 import io.holdfast.connectors.reconcile.ReconcileExecutorConfig;
@@ -37,8 +39,8 @@ final class ExecuteCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** One driver so far; naming it on the command line keeps scripts valid when a second one comes. */
-    enum Driver { VTCTLD }
+    /** Where fleet commands are carried out: Vitess through vtctldclient, or the fleet simulator through its API. */
+    enum Driver { VTCTLD, SIM }
 
     @Command(name = "fleet", mixinStandardHelpOptions = true,
             description = {"Execute commands.fleet (reparents, fences, volume provisioning and retirement) and publish each "
@@ -57,20 +59,31 @@ final class ExecuteCommand implements Runnable {
 
         @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "vtctld",
                 description = "Where commands are carried out (default ${DEFAULT-VALUE}): vtctld is vtctldclient for reparents "
-                        + "and the holdfast.fleet.hook.* programs for the rest; the simulator has its own command, `holdfast sim fleet`.")
+                        + "and the holdfast.fleet.hook.* programs for the rest; sim is the fleet API of a `holdfast sim fleet` "
+                        + "(holdfast.fleet.sim.url) started with holdfast.sim.execute.commands=false.")
         Driver driver;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             FleetExecutorConfig settings = FleetExecutorConfig.ofValidated(config.validated(ProcessEndpoints.DEFAULTS));
-            VtctldFleetExecutor executor = VtctldFleetExecutor.fromConfig(settings);
+            FleetExecutor executor;
+            String target;
+            if (driver == Driver.SIM) {
+                SimulatorApiExecutor sim = SimulatorApiExecutor.fromConfig(settings);
+                executor = sim;
+                target = "the fleet simulator at " + sim.commands() + " as " + sim.name();
+            } else {
+                VtctldFleetExecutor vtctld = VtctldFleetExecutor.fromConfig(settings);
+                executor = vtctld;
+                target = vtctld.settings().binary() + " against vtctld " + vtctld.settings().server() + " as " + vtctld.name() + "; "
+                        + hooks(settings);
+            }
             StopSignal stop = StopSignal.install();
             FleetCommandRunner runner = FleetCommandRunner.start(settings, settings.runnerSettings(), executor);
             try (ProcessEndpoints endpoints = new ProcessEndpoints().serve(settings, runner::failure)) {
-                out.printf("holdfast execute fleet: %s against vtctld %s as %s (group %s); %s; %s; Ctrl-C stops%n",
-                        executor.settings().binary(), executor.settings().server(), executor.name(), settings.runnerSettings().groupId(),
-                        hooks(settings), endpoints.describe());
+                out.printf("holdfast execute fleet: %s (group %s); %s; Ctrl-C stops%n", target, settings.runnerSettings().groupId(),
+                        endpoints.describe());
                 out.flush();
                 StatusLoop.run("execute fleet", stop, STATUS_EVERY, out, () -> runner.status().oneLine(), runner::failure);
                 out.printf("holdfast execute fleet: stopping (%s)%n", stop.reason());

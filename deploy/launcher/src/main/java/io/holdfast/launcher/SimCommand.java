@@ -1,6 +1,7 @@
 package io.holdfast.launcher;
 
 import io.holdfast.connectors.fleet.FleetSimulator;
+import io.holdfast.connectors.fleet.SimulatorApi;
 import io.holdfast.connectors.fleet.SimulatorConfig;
 import io.holdfast.launcher.internal.ConfigOptions;
 import io.holdfast.launcher.internal.Failures;
@@ -8,6 +9,7 @@ import io.holdfast.launcher.internal.SimulatorConsole;
 import io.holdfast.launcher.internal.StatusLoop;
 import io.holdfast.launcher.internal.StopSignal;
 import io.holdfast.schemas.FleetCommandType;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,28 +97,57 @@ final class SimCommand implements Runnable {
             List<Fault> failures = faults(failNext);
             List<Fault> silences = faults(timeOutNext);
             SimulatorConfig settings = SimulatorConfig.ofValidated(config.validated(Map.of()));
+            if (!settings.executeCommands() && settings.apiPort().isEmpty()) {
+                throw new Failures.UserError(SimulatorConfig.EXECUTE_COMMANDS + "=false leaves commands.fleet to `holdfast execute fleet "
+                        + "--driver sim`, which needs the fleet API: set " + SimulatorConfig.API_PORT);
+            }
             StopSignal stop = StopSignal.install();
             FleetSimulator simulator = FleetSimulator.start(settings);
+            SimulatorApi api = null;
             try {
                 failures.forEach(f -> simulator.failNext(f.type(), f.shard()));
                 silences.forEach(f -> simulator.timeOutNext(f.type(), f.shard()));
+                if (settings.apiPort().isPresent()) {
+                    api = serveApi(simulator, settings);
+                }
                 out.printf("holdfast sim fleet: %d shards x %d tablets of keyspace %s in %s; volume metrics every %d ms, "
-                                + "operations x%s, %s random injections per hour; type 'help' for injections, Ctrl-C stops%n",
+                                + "operations x%s, %s random injections per hour; %s; type 'help' for injections, Ctrl-C stops%n",
                         settings.shards(), settings.tablets(), settings.keyspace(), String.join(", ", settings.cells()),
-                        settings.period().toMillis(), settings.timeScale(), settings.injectionRatePerHour());
+                        settings.period().toMillis(), settings.timeScale(), settings.injectionRatePerHour(), commands(settings, api));
                 out.flush();
                 new SimulatorConsole(simulator).startReading(System.in, out);
                 StatusLoop.run("sim fleet", stop, STATUS_EVERY, out, () -> simulator.status().oneLine(), simulator::failure);
                 out.printf("holdfast sim fleet: stopping (%s)%n", stop.reason());
                 out.flush();
             } finally {
+                // The simulator first: commands in flight on the API are then answered 503 rather than cut off.
                 simulator.close();
+                if (api != null) {
+                    api.close();
+                }
             }
             for (String line : SimulatorConsole.ledger(simulator)) {
                 out.println("holdfast sim fleet: " + line);
             }
             out.printf("holdfast sim fleet: stopped: %s%n", simulator.status().oneLine());
             return 0;
+        }
+
+        private static SimulatorApi serveApi(FleetSimulator simulator, SimulatorConfig settings) {
+            try {
+                return SimulatorApi.serve(simulator, settings.apiAddress(), settings.apiPort().getAsInt());
+            } catch (IOException e) {
+                simulator.close();
+                throw new Failures.UserError("the fleet API cannot listen on " + settings.apiAddress() + ":" + settings.apiPort().getAsInt()
+                        + " (" + SimulatorConfig.API_PORT + "): " + e.getMessage());
+            }
+        }
+
+        /** Who executes commands.fleet, for the start line. */
+        private static String commands(SimulatorConfig settings, SimulatorApi api) {
+            String executes = settings.executeCommands() ? "executes commands.fleet itself"
+                    : "leaves commands.fleet to `holdfast execute fleet --driver sim`";
+            return api == null ? executes : executes + ", fleet API on " + api.uri();
         }
 
         private void putIfGiven(String key, Object value) {

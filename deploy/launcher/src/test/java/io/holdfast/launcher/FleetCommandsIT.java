@@ -69,11 +69,9 @@ class FleetCommandsIT {
                 type(console, "degrade-primary -80 300");
                 awaitLine(out, "injected #1 DEGRADED_PRIMARY", Duration.ofSeconds(10), sim);
 
-                // What the recovery workflow would know: the shard's topology as fleet.tablets shows it.
-                List<TabletRecord> shard = latestTablets(kafka, catalog, 6).stream().filter(t -> t.getShard().equals("-80")).toList();
-                TabletRecord primary = shard.stream().filter(t -> t.getRole() == TabletRole.PRIMARY).findFirst().orElseThrow();
-                String candidate = shard.stream().filter(t -> t.getRole() == TabletRole.REPLICA && t.getServing())
-                        .map(TabletRecord::getTabletAlias).sorted().findFirst().orElseThrow();
+                Shard shard = shardMinus80(kafka, catalog);
+                TabletRecord primary = shard.primary();
+                String candidate = shard.candidate();
                 FleetCommand reparent = reparent("it-sim-cli-" + run, candidate, primary.getTabletAlias(), primary.getPrimaryTerm());
                 send(kafka, catalog, reparent);
 
@@ -151,6 +149,77 @@ class FleetCommandsIT {
                 printed);
     }
 
+    @Test
+    void theSimDriverKilledMidCommandResumesWithoutASecondReparent(EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
+        String run = Long.toString(System.nanoTime());
+        TopicCatalog catalog = ensureTopics(kafka, "it-sim-driver-" + run + ".");
+        int apiPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            apiPort = free.getLocalPort();
+        }
+        Path simOut = dir.resolve("sim.out");
+        // A planned reparent takes 6 s: long enough to kill the executor while the simulator carries it out.
+        ProcessBuilder simCommand = new ProcessBuilder(LAUNCHER.toString(), "sim", "fleet", "--shards", "2",
+                "--set", "bootstrap.servers=" + kafka.bootstrapServers(),
+                "--set", HoldfastConfig.TOPIC_PREFIX + "=" + catalog.prefix(),
+                "--set", "holdfast.sim.execute.commands=false",
+                "--set", "holdfast.sim.api.port=" + apiPort,
+                "--set", "holdfast.sim.delay.planned.reparent.ms=6000-6000")
+                .redirectErrorStream(true).redirectOutput(simOut.toFile());
+        // The simulator's INFO lines show each command that reaches its API and each one it has seen before.
+        simCommand.environment().put("HOLDFAST_LOG_LEVEL", "INFO");
+        Process sim = simCommand.start();
+        Path executorOut = dir.resolve("execute.out");
+        String[] executeFleet = {LAUNCHER.toString(), "execute", "fleet", "--driver", "sim",
+                "--set", "bootstrap.servers=" + kafka.bootstrapServers(),
+                "--set", HoldfastConfig.TOPIC_PREFIX + "=" + catalog.prefix(),
+                "--set", "holdfast.fleet.group.id=it-sim-driver-" + run,
+                // The killed member leaves the group when its session expires: a short one lets its restart take over soon.
+                "--set", "session.timeout.ms=6000",
+                "--set", "holdfast.fleet.sim.url=http://127.0.0.1:" + apiPort};
+        Process execute = null;
+        try {
+            awaitLine(simOut, "Ctrl-C stops", START, sim);
+            assertTrue(Files.readString(simOut).contains("leaves commands.fleet to `holdfast execute fleet --driver sim`, fleet API on "
+                    + "http://127.0.0.1:" + apiPort + "/commands"), Files.readString(simOut));
+            execute = new ProcessBuilder(executeFleet).redirectErrorStream(true).redirectOutput(executorOut.toFile()).start();
+            awaitLine(executorOut, "Ctrl-C stops", START, execute);
+
+            Shard shard = shardMinus80(kafka, catalog);
+            TabletRecord primary = shard.primary();
+            String candidate = shard.candidate();
+            FleetCommand reparent = reparent("it-sim-driver-" + run, candidate, primary.getTabletAlias(), primary.getPrimaryTerm());
+            send(kafka, catalog, reparent);
+            awaitLine(simOut, "fleet API: command " + reparent.getCommandId(), Duration.ofSeconds(30), sim);
+
+            // SIGKILL while the reparent runs: no result published, the record's offset not committed.
+            execute.destroyForcibly();
+            assertTrue(execute.waitFor(30, TimeUnit.SECONDS));
+            Files.writeString(executorOut, "---- restarted after SIGKILL\n", java.nio.file.StandardOpenOption.APPEND);
+            execute = new ProcessBuilder(executeFleet).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(executorOut.toFile())).start();
+
+            List<CommandResult> results = results(kafka, catalog, 1);
+            assertEquals(1, results.size(), "one result:\n" + Files.readString(executorOut));
+            CommandResult result = results.get(0);
+            assertEquals(CommandOutcome.SUCCEEDED, result.getOutcome(), result.toString());
+            assertEquals(candidate, result.getObserved().get("new_primary"));
+            assertEquals(Long.toString(primary.getPrimaryTerm() + 1), result.getObserved().get("primary_term"), "one reparent, not two");
+            String simPrinted = Files.readString(simOut);
+            assertEquals(2, simPrinted.lines().filter(l -> l.contains("fleet API: command " + reparent.getCommandId())).count(),
+                    "asked once before the kill and once after it:\n" + simPrinted);
+            assertTrue(simPrinted.contains("command " + reparent.getCommandId() + " (REPARENT commerce/-80) seen before: not executed again"),
+                    simPrinted);
+        } finally {
+            if (execute != null) {
+                assertTrue(stop(execute), "execute fleet stopped by SIGTERM:\n" + Files.readString(executorOut));
+            }
+            stop(sim);
+        }
+        assertEquals(0, execute.exitValue(), Files.readString(executorOut));
+        assertEquals(0, sim.exitValue(), Files.readString(simOut));
+    }
+
     /** A vtctldclient that logs its arguments (one call per line) and answers GetShard and a reparent as vtctld would. */
     private static Path fakeVtctldclient(Path dir) throws IOException {
         Path script = dir.resolve("vtctldclient");
@@ -217,6 +286,18 @@ class FleetCommandsIT {
         return KafkaTestClients.readCommitted(kafka.bootstrapServers(), catalog.commandResults.name(), expected + 1,
                 Duration.ofSeconds(2), new StringDeserializer(), catalog.commandResults.valueSerde().deserializer())
                 .stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** Shard -80 of a 2-shard fleet: its primary and the first serving replica by alias, a reparent's candidate. */
+    private record Shard(TabletRecord primary, String candidate) {}
+
+    /** What the recovery workflow would know: the shard's topology as fleet.tablets shows it. */
+    private static Shard shardMinus80(EmbeddedKafka kafka, TopicCatalog catalog) {
+        List<TabletRecord> shard = latestTablets(kafka, catalog, 6).stream().filter(t -> t.getShard().equals("-80")).toList();
+        TabletRecord primary = shard.stream().filter(t -> t.getRole() == TabletRole.PRIMARY).findFirst().orElseThrow();
+        String candidate = shard.stream().filter(t -> t.getRole() == TabletRole.REPLICA && t.getServing())
+                .map(TabletRecord::getTabletAlias).sorted().findFirst().orElseThrow();
+        return new Shard(primary, candidate);
     }
 
     /** fleet.tablets as a compacted topic reads: the latest record of each of the {@code count} tablets. */
