@@ -38,10 +38,10 @@ import picocli.CommandLine.Spec;
         description = {"Run the whole system on the embedded stack, every component in its own process, with a writer and the fleet "
                 + "simulator producing load, while components are killed (SIGKILL) and restarted at random moments; then stop the load, "
                 + "wait for convergence and check every invariant from MariaDB, the binlog, S3, the commands and the simulator's ledger.",
-                "Killed: the binlog source, the S3 scanner, the reconciler, the health app and the reconcile executor (--kills times in "
-                        + "all), and once each the Kafka broker and MariaDB. Not killed: the fleet simulator, which is the world the "
-                        + "components act on and also runs the fleet command runner (the fleet executor), so the fleet executor is "
-                        + "not killed either.",
+                "Killed: the binlog source, the S3 scanner, the reconciler, the health app, the reconcile executor and the fleet "
+                        + "executor (--kills times in all, each at least once when --kills allows), and once each the Kafka broker and "
+                        + "MariaDB. Not killed: the fleet simulator, which is the world the components act on (the fleet executor "
+                        + "reaches it through its fleet API, as a real one reaches vtctld).",
                 "Exit 0 when no invariant was violated, 1 otherwise; the verdict also in DIR/chaos-result.json."})
 final class ChaosCommand implements Callable<Integer> {
 

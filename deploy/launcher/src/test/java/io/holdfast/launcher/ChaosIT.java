@@ -39,6 +39,9 @@ class ChaosIT {
             JsonNode result = new ObjectMapper().readTree(dir.resolve("chaos-result.json").toFile());
             assertTrue(result.path("kills").asInt() >= 20, "at least 20 kills: " + result.toPrettyString());
             assertEquals(0, result.path("violations").size(), result.toPrettyString());
+            for (String executor : java.util.List.of("reconcile-executor", "fleet-executor")) {
+                assertTrue(result.path("kills_by_component").path(executor).asInt() >= 1, executor + " killed: " + result.toPrettyString());
+            }
             assertTrue(result.path("injections").size() >= 2, "fleet degradations were injected: " + result.toPrettyString());
             assertTrue(output.contains("holdfast chaos: stopped"), "stopped everything it started:\n" + chaos.logTail());
         }

@@ -16,7 +16,8 @@ import java.util.Random;
  *
  * <ul>
  *   <li>{@code kills} SIGKILLs of a component that is up at that moment (binlog source, S3 scanner,
- *       reconciler, health app, reconcile executor), each restarted 1-8 s later;</li>
+ *       reconciler, health app, reconcile executor, fleet executor), each restarted 1-8 s later; the
+ *       first kills go to components not killed yet, so that every one is killed once kills allow;</li>
  *   <li>once, the Kafka broker killed and restarted 3-10 s later; once, MariaDB the same, never both down together;</li>
  *   <li>fleet degradations, one a minute or so, on shards quiet for the last 4 minutes (so that the anti-flap
  *       block and the previous repair are over): a degraded or stalled primary, a degraded replica, or the
@@ -26,7 +27,8 @@ import java.util.Random;
 public record ChaosPlan(long seed, Duration duration, List<Event> events) {
 
     /** The components killed as processes. The fleet simulator is the world they act on and is not one of them. */
-    public static final List<String> COMPONENTS = List.of("binlog-source", "s3-scanner", "reconciler", "health", "reconcile-executor");
+    public static final List<String> COMPONENTS = List.of("binlog-source", "s3-scanner", "reconciler", "health", "reconcile-executor",
+            "fleet-executor");
 
     /** What happens, {@code at} after the load starts. */
     public sealed interface Event permits Kill, Restart, BrokerKill, BrokerRestart, DatabaseKill, DatabaseRestart, Inject {
@@ -121,10 +123,15 @@ public record ChaosPlan(long seed, Duration duration, List<Event> events) {
             List<String> up = COMPONENTS.stream().filter(c -> upAgainAt.getOrDefault(c, -1L) <= at).toList();
             long when = at;
             if (up.isEmpty()) {
-                // All five down at once: wait for the first to come back.
+                // All down at once: wait for the first to come back.
                 when = upAgainAt.values().stream().min(Long::compare).orElseThrow();
                 long first = when;
                 up = COMPONENTS.stream().filter(c -> upAgainAt.get(c) <= first).toList();
+            }
+            // Components not killed yet go first, so that a run with as many kills as components kills each of them.
+            List<String> neverKilled = up.stream().filter(c -> !upAgainAt.containsKey(c)).toList();
+            if (!neverKilled.isEmpty()) {
+                up = neverKilled;
             }
             String component = up.get(random.nextInt(up.size()));
             long down = between(random, 1_000, 8_000);

@@ -2,6 +2,7 @@ package io.holdfast.launcher.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.connectors.fleet.FleetExecutorConfig;
 import io.holdfast.connectors.fleet.SimulatorConfig;
 import io.holdfast.connectors.fleet.internal.ShardRanges;
 import io.holdfast.connectors.store.EntityStoreSchema;
@@ -16,15 +17,14 @@ import io.holdfast.launcher.internal.HttpJson;
 import io.holdfast.launcher.internal.SimulatorConsole;
 import io.holdfast.launcher.internal.SteadyWriter;
 import io.holdfast.launcher.scenario.ComponentProcess;
+import io.holdfast.launcher.scenario.ComponentSettings;
 import io.holdfast.reconciler.ReconcilerConfig;
 import io.holdfast.topology.catalog.TopicCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,9 +46,10 @@ import java.util.regex.Pattern;
  * fleet degradations. Then the load stops, the run waits for the system to converge, and
  * {@link InvariantChecker} judges it from the ground truth.
  *
- * <p>The fleet simulator is the world the components act on, and it also runs the fleet command runner (the
- * fleet executor of the embedded stack): its fleet and ledger live in its memory, so it is never killed, and
- * the fleet executor with it. Killing the fleet executor on its own needs it separated from the simulator.
+ * <p>The fleet simulator is the world the components act on: its fleet and ledger live in its memory, so it
+ * is never killed. It does not execute {@code commands.fleet} itself here: the fleet executor runs in its own
+ * process ({@code holdfast execute fleet --driver sim}) and reaches it through its fleet API, as a real one
+ * reaches vtctld, so that it is killed like the other components.
  */
 public final class ChaosRun {
 
@@ -82,7 +82,8 @@ public final class ChaosRun {
     private final Map<String, Integer> restarts = new TreeMap<>();
     private final Map<String, Integer> exitedOnTheirOwn = new TreeMap<>();
     private final Map<String, Instant> restartedAt = new LinkedHashMap<>();
-    private final List<String> readyAfterRestart = new ArrayList<>();
+    /** Seconds from each restart to the component's "Ctrl-C" line (serving), per component. */
+    private final Map<String, List<Double>> readyAfterRestart = new TreeMap<>();
     private final List<WriteResult> plantedWrites = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> plantedInjections = new ArrayList<>();
     private final List<String> injections = new ArrayList<>();
@@ -106,15 +107,15 @@ public final class ChaosRun {
         say("seed %d: %d component kills %s, the Kafka broker and MariaDB killed once each, %d fleet degradations, over %s "
                         + "(repeat with --seed %d)", options.seed(), plan.count(ChaosPlan.Kill.class), plan.killsByComponent(),
                 plan.count(ChaosPlan.Inject.class), shown(options.duration()), options.seed());
-        Path config = writeSettings(settings, root.resolve("chaos.properties"));
+        ComponentSettings config = ComponentSettings.write(withSeparateFleetExecutor(settings), root.resolve("chaos.properties"), "holdfast chaos");
         Path logs = root.resolve("components");
-        String[] conf = {"--config", config.toString()};
-        components.put("binlog-source", new ComponentProcess("binlog-source", logs, with(conf, "connect", "binlog")));
-        components.put("s3-scanner", new ComponentProcess("s3-scanner", logs, with(conf, "scan", "s3")));
-        components.put("reconciler", new ComponentProcess("reconciler", logs, with(conf, "run", "reconciler")));
-        components.put("health", new ComponentProcess("health", logs, with(conf, "run", "health")));
-        components.put("reconcile-executor", new ComponentProcess("reconcile-executor", logs, with(conf, "execute", "reconcile")));
-        simulator = new ComponentProcess("fleet-simulator", logs, with(conf, "sim", "fleet"));
+        components.put("binlog-source", new ComponentProcess("binlog-source", logs, config.command("connect", "binlog")));
+        components.put("s3-scanner", new ComponentProcess("s3-scanner", logs, config.command("scan", "s3")));
+        components.put("reconciler", new ComponentProcess("reconciler", logs, config.command("run", "reconciler")));
+        components.put("health", new ComponentProcess("health", logs, config.command("run", "health")));
+        components.put("reconcile-executor", new ComponentProcess("reconcile-executor", logs, config.command("execute", "reconcile")));
+        components.put("fleet-executor", new ComponentProcess("fleet-executor", logs, config.command("execute", "fleet", "--driver", "sim")));
+        simulator = new ComponentProcess("fleet-simulator", logs, config.command("sim", "fleet"));
         StoreConfig store = StoreConfig.ofValidated(settings);
         SteadyWriter writer = null;
         try (StoreClients clients = StoreClients.open(store)) {
@@ -159,7 +160,7 @@ public final class ChaosRun {
                     + "store was down); waiting for convergence (up to %s)", w.writes(), w.complete(), w.stoppedAfterS3(),
                     w.stoppedAfterRow(), w.stoppedAfterHead(), w.failed(), shown(options.convergeTimeout()));
 
-            Instant converged = awaitConvergence(clients, store);
+            Convergence converged = awaitConvergence(clients, store, lastFault);
             if (!simulator.isAlive()) {
                 say("FAILED: the fleet simulator exited: its ledger is lost; see %s", simulator.log());
                 return 1;
@@ -177,8 +178,8 @@ public final class ChaosRun {
             if (converged == null) {
                 violations.add(0, "the system did not converge within " + shown(options.convergeTimeout()) + " of the end of the load");
             }
-            printReport(report, violations, w, ledger, converged == null ? null : Duration.between(lastFault, converged));
-            writeResult(report, violations, converged == null ? null : Duration.between(lastFault, converged));
+            printReport(report, violations, w, ledger, converged);
+            writeResult(report, violations, converged);
             return violations.isEmpty() ? 0 : 1;
         } finally {
             if (writer != null) {
@@ -320,7 +321,8 @@ public final class ChaosRun {
         for (Map.Entry<String, Instant> r : new ArrayList<>(restartedAt.entrySet())) {
             ComponentProcess c = components.get(r.getKey());
             if (c.isAlive() && c.isReady()) {
-                readyAfterRestart.add(String.format(Locale.ROOT, "%s %.1f s", r.getKey(), Duration.between(r.getValue(), Instant.now()).toMillis() / 1000.0));
+                readyAfterRestart.computeIfAbsent(r.getKey(), k -> new ArrayList<>())
+                        .add(Duration.between(r.getValue(), Instant.now()).toMillis() / 1000.0);
                 restartedAt.remove(r.getKey());
             }
         }
@@ -347,7 +349,19 @@ public final class ChaosRun {
      * Polls until the store, read directly, is consistent and every injected degradation is repaired (ended, replaced,
      * retired); the moment that was first seen, or null at the deadline.
      */
-    private Instant awaitConvergence(StoreClients clients, StoreConfig store) throws Exception {
+    /**
+     * When the system was seen converged, after {@code lastFault}: by the end of the first check that found the store
+     * consistent and every degradation repaired. The store check reads every snapshot, so on a large store it takes
+     * minutes and the figure is only as fine as one check; the report says when that check began.
+     */
+    record Convergence(Duration checkBegan, Duration by) {
+        String shown() {
+            return String.format(Locale.ROOT, "by %.1f s (seen by the check that began %.1f s after it and took %.1f s)", by.toMillis() / 1000.0,
+                    checkBegan.toMillis() / 1000.0, by.minus(checkBegan).toMillis() / 1000.0);
+        }
+    }
+
+    private Convergence awaitConvergence(StoreClients clients, StoreConfig store, Instant lastFault) throws Exception {
         long deadline = System.nanoTime() + options.convergeTimeout().toNanos();
         while (System.nanoTime() < deadline) {
             Instant round = Instant.now();
@@ -368,7 +382,7 @@ public final class ChaosRun {
             noteReadiness();
             say("converging: store %s; fleet: %d of %d degraded shards repaired", storeState, repaired, ledger.entries().size());
             if (storeDone && fleetDone) {
-                return round;
+                return new Convergence(Duration.between(lastFault, round), Duration.between(lastFault, Instant.now()));
             }
             Thread.sleep(5_000);
         }
@@ -394,12 +408,12 @@ public final class ChaosRun {
     }
 
     private void printReport(InvariantChecker.Report report, List<String> violations, SteadyWriter.Progress w, SimulatorLedger ledger,
-                             Duration convergence) {
+                             Convergence convergence) {
         int totalKills = kills.values().stream().mapToInt(Integer::intValue).sum();
         say("REPORT (seed %d, %s, %d kills planned)", options.seed(), shown(options.duration()), options.kills());
         say("  kills per component:   %s, %d in all (SIGKILL)", kills, totalKills);
         say("  restarts:              %s; exited on their own: %s", restarts, exitedOnTheirOwn.isEmpty() ? "none" : exitedOnTheirOwn);
-        say("  ready after restart:   %s", readyAfterRestart.isEmpty() ? "-" : String.join(", ", readyAfterRestart));
+        say("  ready after restart:   %s", readyAfterRestart.isEmpty() ? "-" : readiness());
         say("  Kafka broker, MariaDB: %s", String.join("; ", infrastructure));
         say("  faults planted:        writer %s of %d writes (%d more failed while a store was down); degradations %s",
                 report.writerFaults(), w.writes(), w.failed(), injections);
@@ -407,15 +421,28 @@ public final class ChaosRun {
         say("  promotions:            %d (%s)", ledger.promotions().size(), ledger.promotions().stream()
                 .map(p -> p.tabletAlias() + " lag " + p.lagMillis() + " ms" + p.impairedSince().map(s -> " impaired").orElse("")).toList());
         say("  store:                 %s", report.writePath().summary());
-        say("  convergence after the last fault: %s", convergence == null ? "not reached" : String.format(Locale.ROOT, "%.1f s",
-                convergence.toMillis() / 1000.0));
+        say("  convergence after the last fault: %s", convergence == null ? "not reached" : convergence.shown());
         say("  violations:            %d", violations.size());
         violations.forEach(v -> say("    VIOLATION %s", v));
         say("%s", violations.isEmpty() ? "PASSED: no invariant violated" : "FAILED: " + violations.size() + " violation(s)");
     }
 
+    /**
+     * Per component: restarts seen serving, with the median and longest time to it (checked once a second, so
+     * up to a second late). A restart killed again before it served is not counted.
+     */
+    private String readiness() {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, List<Double>> e : readyAfterRestart.entrySet()) {
+            List<Double> sorted = e.getValue().stream().sorted().toList();
+            parts.add(String.format(Locale.ROOT, "%s %d, median %.1f s, max %.1f s", e.getKey(), sorted.size(),
+                    sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1)));
+        }
+        return String.join("; ", parts);
+    }
+
     /** The verdict as JSON beside the logs ({@code chaos-result.json}), written aside and moved into place. */
-    private void writeResult(InvariantChecker.Report report, List<String> violations, Duration convergence) throws IOException {
+    private void writeResult(InvariantChecker.Report report, List<String> violations, Convergence convergence) throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("seed", options.seed());
         r.put("duration_s", options.duration().toSeconds());
@@ -423,6 +450,7 @@ public final class ChaosRun {
         r.put("kills_by_component", kills);
         r.put("restarts", restarts);
         r.put("exited_on_their_own", exitedOnTheirOwn);
+        r.put("ready_after_restart_s", readyAfterRestart);
         r.put("infrastructure", infrastructure);
         r.put("writer_faults", report.writerFaults());
         r.put("injections", injections);
@@ -430,7 +458,8 @@ public final class ChaosRun {
         r.put("fleet_commands", report.fleetCommands());
         r.put("promotions", report.promotions());
         r.put("store", report.writePath().summary());
-        r.put("convergence_s", convergence == null ? null : convergence.toMillis() / 1000.0);
+        r.put("convergence_s", convergence == null ? null : convergence.by().toMillis() / 1000.0);
+        r.put("convergence_check_began_s", convergence == null ? null : convergence.checkBegan().toMillis() / 1000.0);
         r.put("violations", violations);
         Path tmp = root.resolve("chaos-result.json.tmp");
         Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
@@ -471,24 +500,21 @@ public final class ChaosRun {
         return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
-    private static Path writeSettings(Map<String, String> settings, Path file) throws IOException {
-        Properties p = new Properties();
-        p.putAll(settings);
-        Files.deleteIfExists(file);
-        // The database password is in it: readable by this user only.
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (Writer w = Files.newBufferedWriter(file)) {
-            p.store(w, "holdfast chaos: the settings of every component");
+    /** {@code settings} with the simulator serving its fleet API on a free loopback port and leaving commands to the executor. */
+    private static Map<String, String> withSeparateFleetExecutor(Map<String, String> settings) throws IOException {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
         }
-        return file;
-    }
-
-    private static String[] with(String[] conf, String... command) {
-        String[] all = new String[command.length + conf.length];
-        System.arraycopy(command, 0, all, 0, command.length);
-        System.arraycopy(conf, 0, all, command.length, conf.length);
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.put(SimulatorConfig.EXECUTE_COMMANDS, "false");
+        all.put(SimulatorConfig.API_ADDRESS, "127.0.0.1");
+        all.put(SimulatorConfig.API_PORT, Integer.toString(port));
+        all.put(FleetExecutorConfig.SIM_URL, "http://127.0.0.1:" + port);
         return all;
     }
+
+
 
     private static String tail(ComponentProcess c) {
         try {

@@ -17,10 +17,7 @@ import io.holdfast.schemas.FleetCommand;
 import io.holdfast.topology.catalog.TopicCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -82,9 +78,9 @@ final class CrashAndResume implements ProcessScenario {
     @Override
     public ScenarioOutcome play(EmbeddedStack stack, Map<String, String> settings, Path root, PrintWriter out) throws Exception {
         ScenarioOutcome outcome = new ScenarioOutcome();
-        Path config = writeSettings(settings, root.resolve("crash-and-resume.properties"));
+        ComponentSettings config = ComponentSettings.write(settings, root.resolve("crash-and-resume.properties"),
+                "holdfast dev --scenario crash-and-resume");
         Path logs = root.resolve("components");
-        String[] conf = {"--config", config.toString()};
         ReconcilerConfig shared = ReconcilerConfig.ofValidated(settings);
         TopicCatalog catalog = new TopicCatalog(shared);
         String prefix = shared.topicPrefix();
@@ -92,12 +88,12 @@ final class CrashAndResume implements ProcessScenario {
         String shardKey = keyspace + "/" + SHARD;
 
         List<ComponentProcess> all = new ArrayList<>();
-        ComponentProcess binlog = add(all, new ComponentProcess("binlog-source", logs, with(conf, "connect", "binlog")));
-        ComponentProcess scanner = add(all, new ComponentProcess("s3-scanner", logs, with(conf, "scan", "s3")));
-        ComponentProcess reconciler = add(all, new ComponentProcess("reconciler", logs, with(conf, "run", "reconciler")));
-        ComponentProcess executor = add(all, new ComponentProcess("reconcile-executor", logs, with(conf, "execute", "reconcile")));
-        ComponentProcess health = add(all, new ComponentProcess("health", logs, with(conf, "run", "health")));
-        ComponentProcess simulator = add(all, new ComponentProcess("fleet-simulator", logs, with(conf, "sim", "fleet")));
+        ComponentProcess binlog = add(all, new ComponentProcess("binlog-source", logs, config.command("connect", "binlog")));
+        ComponentProcess scanner = add(all, new ComponentProcess("s3-scanner", logs, config.command("scan", "s3")));
+        ComponentProcess reconciler = add(all, new ComponentProcess("reconciler", logs, config.command("run", "reconciler")));
+        ComponentProcess executor = add(all, new ComponentProcess("reconcile-executor", logs, config.command("execute", "reconcile")));
+        ComponentProcess health = add(all, new ComponentProcess("health", logs, config.command("run", "health")));
+        ComponentProcess simulator = add(all, new ComponentProcess("fleet-simulator", logs, config.command("sim", "fleet")));
         AtomicReference<WriteLoad.Progress> written = new AtomicReference<>();
         AtomicReference<Instant> lastWrite = new AtomicReference<>();
         Thread writerThread = null;
@@ -323,24 +319,7 @@ final class CrashAndResume implements ProcessScenario {
         return output.contains(text) && !output.contains("SPLIT BRAIN");
     }
 
-    private static Path writeSettings(Map<String, String> settings, Path file) throws IOException {
-        Properties p = new Properties();
-        p.putAll(settings);
-        Files.deleteIfExists(file);
-        // The database password is in it: readable by this user only.
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (Writer w = Files.newBufferedWriter(file)) {
-            p.store(w, "holdfast dev --scenario crash-and-resume: the settings of every component");
-        }
-        return file;
-    }
 
-    private static String[] with(String[] conf, String... command) {
-        String[] all = new String[command.length + conf.length];
-        System.arraycopy(command, 0, all, 0, command.length);
-        System.arraycopy(conf, 0, all, command.length, conf.length);
-        return all;
-    }
 
     private static ComponentProcess add(List<ComponentProcess> all, ComponentProcess c) {
         all.add(c);

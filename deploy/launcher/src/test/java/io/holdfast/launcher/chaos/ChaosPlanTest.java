@@ -56,6 +56,18 @@ class ChaosPlanTest {
     }
 
     @Test
+    void asManyKillsAsComponentsKillEachOfThem() {
+        for (long seed = 1; seed <= 50; seed++) {
+            ChaosPlan plan = ChaosPlan.draw(seed, Duration.ofSeconds(150), ChaosPlan.COMPONENTS.size(), SHARDS);
+            assertEquals(ChaosPlan.COMPONENTS.size(), plan.killsByComponent().size(), "seed " + seed + ": " + plan.killsByComponent());
+        }
+        // The executors are among them: each is killed in the test's own run.
+        ChaosPlan chaosIt = ChaosPlan.draw(20261207L, Duration.ofSeconds(150), 22, SHARDS);
+        assertTrue(chaosIt.killsByComponent().getOrDefault("fleet-executor", 0L) >= 1, chaosIt.killsByComponent().toString());
+        assertTrue(chaosIt.killsByComponent().getOrDefault("reconcile-executor", 0L) >= 1, chaosIt.killsByComponent().toString());
+    }
+
+    @Test
     void aRunTooShortIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> ChaosPlan.draw(1, Duration.ofSeconds(10), 1, SHARDS));
     }
