@@ -152,7 +152,7 @@ public final class FleetExecutorConfig extends HoldfastConfig {
         try {
             base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(SIM_URL, url, "not a URL: " + e.getMessage());
+            throw new ConfigException(SIM_URL, url, "expected http://HOST:PORT (" + e.getMessage() + ")");
         }
         if (!"http".equals(base.getScheme()) || base.getHost() == null || base.getPort() < 0) {
             throw new ConfigException(SIM_URL, url, "expected http://HOST:PORT");

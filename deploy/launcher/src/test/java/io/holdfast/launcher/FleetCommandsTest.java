@@ -28,7 +28,8 @@ class FleetCommandsTest {
         }
         CliRun execute = CliRun.run("execute", "fleet", "--help");
         assertEquals(0, execute.exit());
-        assertTrue(execute.out().contains("--driver") && execute.out().contains("vtctld"), execute.out());
+        assertTrue(execute.out().contains("--driver") && execute.out().contains("vtctld") && execute.out().contains("sim is the fleet API"),
+                execute.out());
     }
 
     @Test
@@ -69,6 +70,18 @@ class FleetCommandsTest {
                 "--set", "holdfast.fleet.vtctld.path=/nonexistent/vtctldclient");
         assertEquals(1, noBinary.exit());
         noBinary.assertOneLine("holdfast.fleet.vtctld.path");
+
+        CliRun noSimulator = CliRun.run("execute", "fleet", "--driver", "sim");
+        assertEquals(1, noSimulator.exit());
+        noSimulator.assertOneLine("holdfast.fleet.sim.url");
+
+        CliRun notHttp = CliRun.run("execute", "fleet", "--driver", "sim", "--set", "holdfast.fleet.sim.url=127.0.0.1:4100");
+        assertEquals(1, notHttp.exit());
+        notHttp.assertOneLine("expected http://HOST:PORT");
+
+        CliRun noApi = CliRun.run("sim", "fleet", "--set", "holdfast.sim.execute.commands=false", "--set", "bootstrap.servers=127.0.0.1:9");
+        assertEquals(1, noApi.exit());
+        noApi.assertOneLine("set holdfast.sim.api.port");
     }
 
     @Test
@@ -77,7 +90,8 @@ class FleetCommandsTest {
         assertEquals(0, list.exit());
         for (String key : new String[] {"holdfast.sim.shards", "holdfast.sim.tablets", "holdfast.sim.cells", "holdfast.sim.time.scale",
                 "holdfast.sim.delay.planned.reparent.ms", "holdfast.sim.inject.rate.per.hour", "holdfast.fleet.vtctld.server",
-                "holdfast.fleet.vtctld.path", "holdfast.fleet.hook.fence.command", "holdfast.fleet.group.id", "holdfast.agent.period.ms"}) {
+                "holdfast.fleet.vtctld.path", "holdfast.fleet.hook.fence.command", "holdfast.fleet.group.id", "holdfast.agent.period.ms",
+                "holdfast.sim.api.port", "holdfast.sim.execute.commands", "holdfast.fleet.sim.url"}) {
             assertTrue(list.out().contains(key + " ("), key + " missing from:\n" + list.out());
         }
     }
