@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -346,13 +347,10 @@ public final class ChaosRun {
     }
 
     /**
-     * Polls until the store, read directly, is consistent and every injected degradation is repaired (ended, replaced,
-     * retired); the moment that was first seen, or null at the deadline.
-     */
-    /**
      * When the system was seen converged, after {@code lastFault}: by the end of the first check that found the store
-     * consistent and every degradation repaired. The store check reads every snapshot, so on a large store it takes
-     * minutes and the figure is only as fine as one check; the report says when that check began.
+     * consistent and every degradation repaired. The first check reads every snapshot, minutes on a large bucket, so
+     * the figure is only as fine as that check when it already finds the store consistent; the report says when the
+     * check began and how long it took.
      */
     record Convergence(Duration checkBegan, Duration by) {
         String shown() {
@@ -361,16 +359,25 @@ public final class ChaosRun {
         }
     }
 
+    /**
+     * Polls until the store, read directly, is consistent and every injected degradation is repaired (ended, replaced,
+     * retired): a full check first, then only the entities it found wrong (the final {@link InvariantChecker} reads
+     * everything again). Null when the deadline passed first; a check that began before it is finished and counted.
+     */
     private Convergence awaitConvergence(StoreClients clients, StoreConfig store, Instant lastFault) throws Exception {
         long deadline = System.nanoTime() + options.convergeTimeout().toNanos();
-        while (System.nanoTime() < deadline) {
+        // Entities the last check found wrong: only they are read again. null until a full check has run.
+        Set<String> recheck = null;
+        while (true) {
             Instant round = Instant.now();
             String storeState;
             boolean storeDone;
             try (Connection db = clients.connection()) {
-                StoreAudit.Report audit = StoreAudit.check(clients.s3(), store.bucket(), store.prefix(), db);
+                StoreAudit.Report audit = recheck == null ? StoreAudit.check(clients.s3(), store.bucket(), store.prefix(), db)
+                        : StoreAudit.checkEntities(clients.s3(), store.bucket(), store.prefix(), db, recheck);
                 storeDone = audit.consistent();
-                storeState = audit.summary();
+                storeState = (recheck == null ? "" : "re-checked " + recheck.size() + " entities: ") + audit.summary();
+                recheck = audit.problemEntities();
             } catch (Exception e) {
                 storeDone = false;
                 storeState = "unreadable: " + e.getMessage();
@@ -380,13 +387,17 @@ public final class ChaosRun {
             boolean fleetDone = repaired == ledger.entries().size()
                     && plantedInjections.stream().allMatch(id -> ledger.entries().stream().anyMatch(e -> e.injectionId() == id));
             noteReadiness();
-            say("converging: store %s; fleet: %d of %d degraded shards repaired", storeState, repaired, ledger.entries().size());
+            say("converging: store %s; fleet: %d of %d degraded shards repaired (check took %.1f s)", storeState, repaired,
+                    ledger.entries().size(), Duration.between(round, Instant.now()).toMillis() / 1000.0);
             if (storeDone && fleetDone) {
                 return new Convergence(Duration.between(lastFault, round), Duration.between(lastFault, Instant.now()));
             }
+            // A check that began before the deadline counts even when it ended after it; none begins after it.
+            if (System.nanoTime() >= deadline) {
+                return null;
+            }
             Thread.sleep(5_000);
         }
-        return null;
     }
 
     /** The simulator's ledger, asked for on its console. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.holdfast.connectors.binlog.BinlogConfig;
 import io.holdfast.connectors.binlog.BinlogSource;
 import io.holdfast.connectors.store.EntityStoreSchema;
+import io.holdfast.connectors.store.StoreAudit;
 import io.holdfast.connectors.store.StoreClients;
 import io.holdfast.connectors.store.StoreConfig;
 import io.holdfast.connectors.writer.FailurePlan;
@@ -101,6 +102,19 @@ class InvariantCheckerIT {
                 assertTrue(broken.problems().contains("revision row e2/1 was updated after its insert"), broken.summary());
                 assertTrue(broken.problems().contains("head of e1 is 1, its highest revision 2"), broken.summary());
                 assertEquals(4, broken.problems().size(), broken.summary());
+
+                // What holdfast chaos re-checks after a full check: the entities it found wrong, and nothing else.
+                try (Connection c = clients.connection()) {
+                    StoreAudit.Report full = StoreAudit.check(clients.s3(), store.bucket(), store.prefix(), c);
+                    assertEquals(java.util.Set.of("e1"), full.problemEntities(), full.summary());
+                    StoreAudit.Report e1 = StoreAudit.checkEntities(clients.s3(), store.bucket(), store.prefix(), c, full.problemEntities());
+                    assertEquals(List.of("head of e1 is 1, its highest revision 2"), e1.problems(), e1.summary());
+                    assertEquals(2, e1.snapshots(), "e1's snapshots only: " + e1.summary());
+                    assertEquals(2, e1.rows(), e1.summary());
+                    StoreAudit.Report e2 = StoreAudit.checkEntities(clients.s3(), store.bucket(), store.prefix(), c, List.of("e2"));
+                    assertTrue(e2.consistent(), e2.summary());
+                    assertEquals(2, e2.snapshots(), e2.summary());
+                }
             }
         }
     }
